@@ -1,0 +1,279 @@
+// Product rules: validation, case-insensitive unique SKUs, soft deletes and keyset pagination.
+#include "modules/catalog/ProductService.h"
+
+#include <Poco/Data/DataException.h>
+
+#include <charconv>
+
+#include "platform/http/Problem.h"
+#include "platform/log/Log.h"
+#include "platform/security/Random.h"
+#include "platform/security/UnicodeText.h"
+
+namespace agora::catalog {
+
+namespace {
+
+constexpr std::size_t kMaxNameCodePoints = 200;
+constexpr std::size_t kMaxDescriptionCodePoints = 4000;
+constexpr std::size_t kMaxQueryCodePoints = 200;
+constexpr int64_t kMaxPriceCents = 1'000'000'000'000;
+constexpr int64_t kMaxStock = 1'000'000'000;
+
+std::string lowerAscii(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return text;
+}
+
+bool isBlank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+void checkText(std::vector<http::FieldError>& errors, const std::string& field,
+               const std::string& text, std::size_t min, std::size_t max) {
+  if (!security::isValidUtf8(text)) {
+    errors.push_back({field, "must be valid UTF-8"});
+    return;
+  }
+  const std::size_t length = security::codePointCount(text);
+  if (length < min || length > max) {
+    errors.push_back({field, "has " + std::to_string(length) + " characters: must be " +
+                                 std::to_string(min) + "-" + std::to_string(max)});
+  } else if (min > 0 && isBlank(text)) {
+    errors.push_back({field, "must not be blank"});
+  }
+}
+
+void checkRange(std::vector<http::FieldError>& errors, const std::string& field, int64_t value,
+                int64_t max) {
+  if (value < 0 || value > max) {
+    errors.push_back(
+        {field, std::to_string(value) + " is out of range: must be 0-" + std::to_string(max)});
+  }
+}
+
+void checkNewProduct(const NewProduct& draft) {
+  std::vector<http::FieldError> errors;
+  if (!isValidSku(draft.sku)) {
+    const std::string shown = draft.sku.size() <= 64 ? " \"" + draft.sku + "\"" : "";
+    errors.push_back(
+        {"sku", "invalid SKU" + shown + ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'"});
+  }
+  checkText(errors, "name", draft.name, 1, kMaxNameCodePoints);
+  checkText(errors, "description", draft.description, 0, kMaxDescriptionCodePoints);
+  checkRange(errors, "price_cents", draft.price_cents, kMaxPriceCents);
+  checkRange(errors, "stock", draft.stock, kMaxStock);
+  if (!errors.empty()) throw http::Problem::validation(std::move(errors));
+}
+
+void checkChanges(const ProductChanges& changes) {
+  std::vector<http::FieldError> errors;
+  if (changes.empty()) {
+    errors.push_back({"body", "change at least one of name, description, price_cents, stock"});
+  }
+  if (changes.name) checkText(errors, "name", *changes.name, 1, kMaxNameCodePoints);
+  if (changes.description) {
+    checkText(errors, "description", *changes.description, 0, kMaxDescriptionCodePoints);
+  }
+  if (changes.price_cents) checkRange(errors, "price_cents", *changes.price_cents, kMaxPriceCents);
+  if (changes.stock) checkRange(errors, "stock", *changes.stock, kMaxStock);
+  if (!errors.empty()) throw http::Problem::validation(std::move(errors));
+}
+
+http::Problem duplicateSku(const std::string& sku) {
+  return http::Problem::conflict("/problems/duplicate-sku", "Duplicate SKU",
+                                 "SKU \"" + sku +
+                                     "\" is taken by another product (ignoring case)"
+                                     ": choose another SKU or change that product");
+}
+
+http::Problem productNotFound(const std::string& id) {
+  const std::string shown = id.size() <= 64 ? " " + id : "";
+  return http::Problem::notFound("no product" + shown);
+}
+
+}  // namespace
+
+bool isValidSku(const std::string& sku) {
+  if (sku.empty() || sku.size() > 64) return false;
+  for (const char c : sku) {
+    const bool alphanumeric =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alphanumeric && c != '.' && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+std::string searchKey(const std::string& text, const std::string& field) {
+  auto folded = security::caseFoldNfc(text);
+  if (!folded) throw http::Problem::validation({{field, "must be valid UTF-8"}});
+  return *folded;
+}
+
+std::string escapeLike(const std::string& text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char c : text) {
+    if (c == '!' || c == '%' || c == '_') escaped.push_back('!');
+    escaped.push_back(c);
+  }
+  return escaped;
+}
+
+ProductService::ProductService(std::shared_ptr<data::Database> database, std::string currency,
+                               Clock clock)
+    : database_(std::move(database)), currency_(std::move(currency)), clock_(std::move(clock)) {}
+
+Product ProductService::insertValidated(Poco::Data::Session& session, const NewProduct& draft) {
+  const std::string sku_key = lowerAscii(draft.sku);
+  if (products_.liveSkuExists(session, sku_key)) throw duplicateSku(draft.sku);
+
+  Product product;
+  product.id = security::newUuid();
+  product.sku = draft.sku;
+  product.name = draft.name;
+  product.description = draft.description;
+  product.price_cents = draft.price_cents;
+  product.currency = currency_;
+  product.stock = draft.stock;
+  product.created_at = clock_();
+  product.updated_at = product.created_at;
+  products_.insert(session, product, sku_key, searchKey(product.name, "name"));
+  return product;
+}
+
+Product ProductService::create(const NewProduct& draft) {
+  checkNewProduct(draft);
+
+  Product product;
+  try {
+    database_->transaction(
+        [&](Poco::Data::Session& session) { product = insertValidated(session, draft); });
+  } catch (const Poco::Data::DataException&) {
+    // Concurrent creators of one SKU on MySQL both pass the check; the unique index decides.
+    // The check runs in a transaction so that it reads the winner's commit.
+    bool taken = false;
+    database_->transaction([&](Poco::Data::Session& session) {
+      taken = products_.liveSkuExists(session, lowerAscii(draft.sku));
+    });
+    if (taken) throw duplicateSku(draft.sku);
+    throw;
+  }
+
+  Poco::JSON::Object fields;
+  fields.set("product_id", product.id);
+  fields.set("sku", product.sku);
+  log::info("catalog", "product_created", fields);
+  return product;
+}
+
+Product ProductService::update(const std::string& id, const ProductChanges& changes) {
+  checkChanges(changes);
+  if (!isPlausibleId(id)) throw productNotFound(id);
+
+  Product product;
+  database_->transaction([&](Poco::Data::Session& session) {
+    auto found = products_.findLive(session, id);
+    if (!found) throw productNotFound(id);
+    product = *found;
+    if (changes.name) product.name = *changes.name;
+    if (changes.description) product.description = *changes.description;
+    if (changes.price_cents) product.price_cents = *changes.price_cents;
+    if (changes.stock) product.stock = *changes.stock;
+    product.updated_at = clock_();
+    products_.update(session, product, searchKey(product.name, "name"));
+  });
+  return product;
+}
+
+void ProductService::remove(const std::string& id) {
+  if (!isPlausibleId(id)) throw productNotFound(id);
+  bool deleted = false;
+  database_->transaction(
+      [&](Poco::Data::Session& session) { deleted = products_.softDelete(session, id, clock_()); });
+  if (!deleted) throw productNotFound(id);
+
+  Poco::JSON::Object fields;
+  fields.set("product_id", id);
+  log::info("catalog", "product_deleted", fields);
+}
+
+Product ProductService::get(const std::string& id) {
+  if (!isPlausibleId(id)) throw productNotFound(id);
+  Poco::Data::Session session = database_->session();
+  auto found = products_.findLive(session, id);
+  if (!found) throw productNotFound(id);
+  return *found;
+}
+
+ProductPage ProductService::list(const std::string& query, const http::PageRequest& page) {
+  ProductFilter filter;
+  if (!query.empty()) {
+    const std::string key = searchKey(query, "q");
+    const std::size_t length = security::codePointCount(query);
+    if (length > kMaxQueryCodePoints) {
+      throw http::Problem::validation(
+          {{"q", "has " + std::to_string(length) + " characters: must be at most " +
+                     std::to_string(kMaxQueryCodePoints)}});
+    }
+    filter.like_pattern = "%" + escapeLike(key) + "%";
+  }
+  if (page.after.size() == 2) {
+    int64_t created_at = 0;
+    const std::string& text = page.after[0];
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), created_at);
+    if (error != std::errc() || end != text.data() + text.size()) {
+      throw http::Problem::badRequest(
+          "invalid `cursor`: it does not come from this listing; start again without it");
+    }
+    filter.after_created_at = created_at;
+    filter.after_id = page.after[1];
+  }
+  // One extra row tells whether another page follows.
+  filter.limit = page.limit + 1;
+
+  Poco::Data::Session session = database_->session();
+  ProductPage result;
+  result.items = products_.list(session, filter);
+  if (result.items.size() > static_cast<std::size_t>(page.limit)) {
+    result.items.pop_back();
+    const Product& last = result.items.back();
+    result.next_cursor = http::encodeCursor({std::to_string(last.created_at), last.id});
+  }
+  return result;
+}
+
+int ProductService::seed(const std::vector<NewProduct>& products) {
+  for (const auto& draft : products) checkNewProduct(draft);
+
+  int created = 0;
+  try {
+    database_->transaction([&](Poco::Data::Session& session) {
+      if (products_.countAll(session) > 0) return;
+      for (const auto& draft : products) {
+        insertValidated(session, draft);
+        ++created;
+      }
+    });
+  } catch (const Poco::Data::DataException& e) {
+    // Another process seeding at the same moment on MySQL wins the unique index; keep its rows.
+    Poco::JSON::Object fields;
+    fields.set("error", e.displayText());
+    log::warn("catalog", "demo_products_skipped", fields);
+    return 0;
+  } catch (const http::Problem&) {
+    // A concurrent seeder already holds one of the SKUs.
+    return 0;
+  }
+
+  if (created > 0) {
+    Poco::JSON::Object fields;
+    fields.set("count", created);
+    log::info("catalog", "demo_products_created", fields);
+  }
+  return created;
+}
+
+}  // namespace agora::catalog
