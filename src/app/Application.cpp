@@ -1,0 +1,260 @@
+// Builds and runs one agora process from configuration and the selected roles.
+#include "app/Application.h"
+
+#include "app/BackendFactory.h"
+#include "app/DemoData.h"
+#include "app/OpenApiDocument.h"
+#include "modules/auth/AuthModule.h"
+#include "modules/catalog/CatalogModule.h"
+#include "modules/orders/OrdersModule.h"
+#include "modules/users/UsersModule.h"
+#include "platform/Clock.h"
+#include "platform/data/Migrations.h"
+#include "platform/log/Log.h"
+#include "platform/security/KeyFiles.h"
+#include "platform/sessions/SessionAuthenticator.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+namespace agora::app {
+
+struct Application::Parts {
+  config::Config config;
+  std::vector<std::string> roles;
+  std::string role_label;
+  Clock clock = systemClock();
+
+  std::shared_ptr<metrics::Registry> registry = std::make_shared<metrics::Registry>();
+  std::shared_ptr<sessions::SessionStore> session_store;
+  std::shared_ptr<security::SigningKey> signing_key;
+  std::shared_ptr<security::PublicKeySet> public_keys = std::make_shared<security::PublicKeySet>();
+  std::shared_ptr<http::Authenticator> authenticator;
+
+  std::map<std::string, std::shared_ptr<data::Database>> databases;
+  std::shared_ptr<users::UsersModule> users;
+  std::shared_ptr<auth::AuthModule> auth;
+  std::shared_ptr<catalog::CatalogModule> catalog;
+  std::shared_ptr<orders::OrdersModule> orders;
+  std::vector<std::shared_ptr<http::Module>> modules;
+
+  http::Router router;
+  std::unique_ptr<http::HttpServer> api_server;
+  std::unique_ptr<http::AdminServer> admin_server;
+
+  bool has(const std::string& role) const {
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+  }
+};
+
+namespace {
+
+// The operations and documentation routes every role serves besides its modules' routes.
+void registerCommonRoutes(http::Router& router) {
+  router.add({"GET", "/api/openapi.json", http::Access::kPublic, [](http::Request&) {
+                http::Response response;
+                response.raw_body = openApiDocument();
+                return response;
+              }});
+}
+
+std::string joinRoles(const std::vector<std::string>& roles) {
+  if (roles.size() == 4) return "all";
+  std::string joined;
+  for (const auto& role : roles) joined += (joined.empty() ? "" : ",") + role;
+  return joined;
+}
+
+}  // namespace
+
+Application::Application(const config::Config& config, std::vector<std::string> roles)
+    : parts_(std::make_unique<Parts>()) {
+  Parts& parts = *parts_;
+  parts.config = config;
+  parts.roles = std::move(roles);
+  parts.role_label = joinRoles(parts.roles);
+  applyLogLevels(parts.config);
+
+  // Keys first: every module verifies tokens, and the auth module signs them.
+  loadTokenKeys(parts.config, parts.has("auth"), parts.signing_key, *parts.public_keys);
+  parts.session_store = makeSessionStore(parts.config, parts.clock);
+  auto verifier = std::make_shared<security::TokenVerifier>(
+      parts.public_keys, parts.config.getString("auth.issuer"),
+      parts.config.getString("auth.audience"), parts.config.getInt("auth.leeway_seconds", 0, 30));
+  parts.authenticator = std::make_shared<sessions::SessionAuthenticator>(
+      verifier, parts.session_store, parts.clock,
+      parts.config.getInt("auth.session_check_cache_milliseconds", 0, 1000));
+
+  for (const auto& role : parts.roles) {
+    if (role != "auth") parts.databases[role] = makeDatabase(parts.config, role);
+  }
+
+  if (parts.has("users")) {
+    parts.users = std::make_shared<users::UsersModule>(parts.config, parts.databases["users"],
+                                                       parts.clock);
+    parts.modules.push_back(parts.users);
+  }
+  if (parts.has("auth")) {
+    if (!parts.users) {
+      // TODO: a remote UsersApi adapter over HTTP lets the auth role run without users.
+      throw config::ConfigError("role auth needs role users in the same process for now");
+    }
+    parts.auth = std::make_shared<auth::AuthModule>(parts.config, parts.session_store,
+                                                    parts.users->api(), parts.signing_key,
+                                                    parts.public_keys, parts.authenticator,
+                                                    parts.clock);
+    parts.users->setSessionRevoker(parts.auth->sessionRevoker());
+    parts.modules.push_back(parts.auth);
+  } else if (parts.users) {
+    // TODO: a remote SessionRevoker adapter lets the users role run without auth.
+    throw config::ConfigError("role users needs role auth in the same process for now");
+  }
+  if (parts.has("catalog")) {
+    parts.catalog = std::make_shared<catalog::CatalogModule>(parts.config,
+                                                             parts.databases["catalog"], parts.clock);
+    parts.modules.push_back(parts.catalog);
+  }
+  if (parts.has("orders")) {
+    if (!parts.catalog) {
+      // TODO: a remote CatalogApi adapter lets the orders role run without catalog.
+      throw config::ConfigError("role orders needs role catalog in the same process for now");
+    }
+    parts.orders = std::make_shared<orders::OrdersModule>(
+        parts.config, parts.databases["orders"], parts.catalog->api(), parts.clock);
+    parts.modules.push_back(parts.orders);
+  }
+
+  for (const auto& module : parts.modules) module->registerRoutes(parts.router);
+  registerCommonRoutes(parts.router);
+}
+
+Application::~Application() = default;
+
+void Application::migrate() {
+  Parts& parts = *parts_;
+  auto run = [&](const std::string& module, const std::vector<data::Migration>& migrations) {
+    int applied = data::applyMigrations(*parts.databases.at(module), module, migrations);
+    Poco::JSON::Object fields;
+    fields.set("applied", applied);
+    fields.set("version", data::appliedVersion(*parts.databases.at(module), module));
+    log::info(module, "migrations_applied", fields);
+  };
+  if (parts.users) run("users", users::UsersModule::migrations());
+  if (parts.catalog) run("catalog", catalog::CatalogModule::migrations());
+  if (parts.orders) run("orders", orders::OrdersModule::migrations());
+}
+
+void Application::seedDemo() {
+  Parts& parts = *parts_;
+  seedDemoData(parts.config, parts.users.get(), parts.catalog.get());
+}
+
+std::string Application::createUser(const std::string& email, const std::string& password,
+                                    const std::string& display_name, const std::string& role) {
+  if (!parts_->users) throw config::ConfigError("user create needs the users role");
+  std::vector<std::string> roles = {"customer"};
+  if (role == "admin") roles.push_back("admin");
+  return parts_->users->service().createUser(email, password, display_name, roles).id;
+}
+
+const http::Router& Application::router() const { return parts_->router; }
+
+void Application::start() {
+  Parts& parts = *parts_;
+  const config::Config& config = parts.config;
+
+  http::ServerSettings settings = apiServerSettings(config, parts.role_label);
+  if (settings.tls) {
+    security::loadOrCreateSelfSignedCertificate(settings.tls_certificate_file,
+                                                settings.tls_private_key_file, "localhost");
+  }
+  parts.api_server = std::make_unique<http::HttpServer>(settings, parts.router,
+                                                        parts.authenticator, parts.registry);
+
+  auto readiness = [&parts]() -> std::string {
+    for (const auto& module : parts.modules) {
+      std::string problem = module->readinessProblem();
+      if (!problem.empty()) return module->name() + ": " + problem;
+    }
+    return {};
+  };
+  parts.admin_server = std::make_unique<http::AdminServer>(
+      config.getString("admin.bind"), static_cast<int>(config.getInt("admin.port", 0, 65535)),
+      readiness, parts.registry);
+  metrics::addProcessCollector(*parts.registry);
+
+  parts.api_server->start();
+  parts.admin_server->start();
+
+  Poco::JSON::Object fields;
+  fields.set("role", parts.role_label);
+  fields.set("api_port", parts.api_server->port());
+  fields.set("admin_port", parts.admin_server->port());
+  fields.set("tls", settings.tls);
+  fields.set("version", AGORA_VERSION);
+  log::info("app", "started", fields);
+}
+
+void Application::shutdown() {
+  Parts& parts = *parts_;
+  int drain_seconds = static_cast<int>(parts.config.getInt("shutdown.drain_seconds", 0, 300));
+  int grace_seconds = static_cast<int>(parts.config.getInt("shutdown.grace_seconds", 0, 300));
+
+  Poco::JSON::Object fields;
+  fields.set("drain_seconds", drain_seconds);
+  log::info("app", "draining", fields);
+  if (parts.admin_server) parts.admin_server->markDraining();
+  std::this_thread::sleep_for(std::chrono::seconds(drain_seconds));
+
+  if (parts.api_server) parts.api_server->stop(grace_seconds);
+  if (parts.admin_server) parts.admin_server->stop();
+  log::info("app", "stopped");
+}
+
+void Application::waitForTermination(const std::function<config::Config()>& reload) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  while (true) {
+    int received = 0;
+    if (sigwait(&signals, &received) != 0) continue;
+    if (received == SIGHUP) {
+      try {
+        applyLogLevels(reload());
+        log::info("app", "configuration_reloaded");
+      } catch (const std::exception& error) {
+        Poco::JSON::Object fields;
+        fields.set("error", error.what());
+        log::error("app", "configuration_reload_failed", fields);
+      }
+      continue;
+    }
+    Poco::JSON::Object fields;
+    fields.set("signal", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    log::info("app", "termination_requested", fields);
+    return;
+  }
+}
+
+int Application::apiPort() const { return parts_->api_server ? parts_->api_server->port() : 0; }
+int Application::adminPort() const {
+  return parts_->admin_server ? parts_->admin_server->port() : 0;
+}
+
+void blockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+}  // namespace agora::app

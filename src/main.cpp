@@ -1,0 +1,113 @@
+// agora: parses the command line, layers the configuration and runs the selected roles.
+#include "app/Application.h"
+#include "app/CommandLine.h"
+#include "platform/config/Config.h"
+#include "platform/log/Log.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+using agora::app::CommandLine;
+
+// Builds the configuration from its four layers; called again on SIGHUP.
+agora::config::Config loadConfiguration(const CommandLine& command_line) {
+  agora::config::Config config;
+  agora::app::addDefaults(config);
+  if (command_line.config_file) config.loadFile(*command_line.config_file);
+  config.loadEnvironment(environ);
+  for (const auto& [key, value] : command_line.overrides) config.set(key, value);
+  return config;
+}
+
+// Reads the new account's password from the first line of standard input.
+std::string readPassword() {
+  if (isatty(0)) std::cerr << "Password: " << std::flush;
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+int run(const CommandLine& command_line) {
+  agora::config::Config config = loadConfiguration(command_line);
+  std::vector<std::string> roles = agora::app::parseRoles(config.getString("roles"));
+
+  // Signals are blocked before any thread starts so only sigwait() receives them.
+  agora::app::blockTerminationSignals();
+  agora::app::Application application(config, roles);
+
+  if (command_line.command == agora::app::Command::kListRoutes) {
+    for (const auto& route : application.router().routes()) {
+      std::cout << route.method << " " << route.path_template << " "
+                << agora::app::accessName(route.access) << "\n";
+    }
+    return 0;
+  }
+  if (command_line.command == agora::app::Command::kMigrate) {
+    application.migrate();
+    return 0;
+  }
+  if (config.getBool("database.migrate_on_start")) application.migrate();
+
+  if (command_line.command == agora::app::Command::kCreateUser) {
+    std::string id = application.createUser(command_line.email, readPassword(),
+                                            command_line.display_name.empty()
+                                                ? command_line.email
+                                                : command_line.display_name,
+                                            command_line.user_role);
+    std::cout << id << "\n";
+    return 0;
+  }
+
+  if (command_line.seed_demo) application.seedDemo();
+  application.start();
+  application.waitForTermination([&] { return loadConfiguration(command_line); });
+  application.shutdown();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CommandLine command_line;
+  try {
+    command_line = agora::app::parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const agora::app::UsageError& error) {
+    std::cerr << "agora: " << error.what() << "\nRun 'agora --help' for usage.\n";
+    return 2;
+  }
+
+  if (command_line.command == agora::app::Command::kHelp) {
+    std::cout << agora::app::usageText();
+    return 0;
+  }
+  if (command_line.command == agora::app::Command::kVersion) {
+    std::cout << "agora " << AGORA_VERSION << "\n";
+    return 0;
+  }
+
+  try {
+    return run(command_line);
+  } catch (const agora::config::ConfigError& error) {
+    std::cerr << "agora: configuration error: " << error.what() << "\n";
+    return 2;
+  } catch (const agora::app::UsageError& error) {
+    std::cerr << "agora: " << error.what() << "\nRun 'agora --help' for usage.\n";
+    return 2;
+  } catch (const std::exception& error) {
+    Poco::JSON::Object fields;
+    fields.set("error", error.what());
+    agora::log::error("app", "fatal", fields);
+    std::cerr << "agora: " << error.what() << "\n";
+    return 1;
+  }
+}
