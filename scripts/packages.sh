@@ -1,0 +1,11 @@
+# The Debian packages each README command needs; sourced by the scripts beside it.
+# shellcheck shell=bash
+AGORA_BUILD_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git psmisc
+  libpoco-dev libssl-dev libargon2-dev libutf8proc-dev libsqlite3-dev libmariadb-dev
+  openssl ca-certificates curl
+)
+AGORA_TEST_PACKAGES=(
+  "${AGORA_BUILD_PACKAGES[@]}"
+  libgtest-dev
+)
