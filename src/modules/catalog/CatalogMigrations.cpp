@@ -1,4 +1,4 @@
-// The catalog's tables. `live_sku` holds the lower-cased SKU while a product is not deleted and
+// The catalog's tables. `live_sku` contains the lower-cased SKU while a product is not deleted and
 // NULL afterwards, so one plain UNIQUE index gives "unique among live products" on both dialects.
 #include "modules/catalog/CatalogMigrations.h"
 

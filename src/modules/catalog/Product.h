@@ -9,7 +9,7 @@
 
 namespace agora::catalog {
 
-/** A product as stored; `deleted` products stay in the table but are hidden from clients. */
+/** A product as stored. Deleted products stay in the table but are hidden from clients. */
 struct Product {
   std::string id;
   std::string sku;
@@ -22,7 +22,7 @@ struct Product {
   int64_t updated_at = 0;
 };
 
-/** What an admin supplies to create a product; the id, currency and times are the catalog's. */
+/** The fields an admin supplies to create a product. The catalog sets id, currency and times. */
 struct NewProduct {
   std::string sku;
   std::string name;
@@ -31,7 +31,7 @@ struct NewProduct {
   int64_t stock = 0;
 };
 
-/** A partial change; fields left empty keep their value. */
+/** A partial change. Fields left empty keep their value. */
 struct ProductChanges {
   std::optional<std::string> name;
   std::optional<std::string> description;
@@ -44,7 +44,7 @@ struct ProductChanges {
 /** Renders {id, sku, name, description, price_cents, currency, stock, created_at, updated_at}. */
 Poco::JSON::Object::Ptr productToJson(const Product& product);
 
-/** Whether `id` could be an id this catalog made (1-64 of [A-Za-z0-9-]); saves a query if not. */
+/** Returns whether `id` could be an id this catalog made (1-64 of [A-Za-z0-9-]). */
 bool isPlausibleId(const std::string& id);
 
 }  // namespace agora::catalog

@@ -57,9 +57,9 @@ void checkRange(std::vector<http::FieldError>& errors, const std::string& field,
 void checkNewProduct(const NewProduct& draft) {
   std::vector<http::FieldError> errors;
   if (!isValidSku(draft.sku)) {
-    const std::string shown = draft.sku.size() <= 64 ? " \"" + draft.sku + "\"" : "";
-    errors.push_back(
-        {"sku", "invalid SKU" + shown + ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'"});
+    const std::string sku_text = draft.sku.size() <= 64 ? " \"" + draft.sku + "\"" : "";
+    errors.push_back({"sku", "invalid SKU" + sku_text +
+                                 ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'"});
   }
   checkText(errors, "name", draft.name, 1, kMaxNameCodePoints);
   checkText(errors, "description", draft.description, 0, kMaxDescriptionCodePoints);
@@ -90,8 +90,9 @@ http::Problem duplicateSku(const std::string& sku) {
 }
 
 http::Problem productNotFound(const std::string& id) {
-  const std::string shown = id.size() <= 64 ? " " + id : "";
-  return http::Problem::notFound("no product" + shown);
+  // A path parameter can be long, so the message repeats only ids of a sane length.
+  const std::string id_text = id.size() <= 64 ? " " + id : "";
+  return http::Problem::notFound("product" + id_text + " not found");
 }
 
 }  // namespace
@@ -152,13 +153,13 @@ Product ProductService::create(const NewProduct& draft) {
     database_->transaction(
         [&](Poco::Data::Session& session) { product = insertValidated(session, draft); });
   } catch (const Poco::Data::DataException&) {
-    // Concurrent creators of one SKU on MySQL both pass the check; the unique index decides.
+    // Concurrent creators of one SKU on MySQL both pass the check, and the unique index decides.
     // The check runs in a transaction so that it reads the winner's commit.
-    bool taken = false;
+    bool sku_taken = false;
     database_->transaction([&](Poco::Data::Session& session) {
-      taken = products_.liveSkuExists(session, lowerAscii(draft.sku));
+      sku_taken = products_.liveSkuExists(session, lowerAscii(draft.sku));
     });
-    if (taken) throw duplicateSku(draft.sku);
+    if (sku_taken) throw duplicateSku(draft.sku);
     throw;
   }
 
@@ -226,12 +227,12 @@ ProductPage ProductService::list(const std::string& query, const http::PageReque
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), created_at);
     if (error != std::errc() || end != text.data() + text.size()) {
       throw http::Problem::badRequest(
-          "invalid `cursor`: it does not come from this listing; start again without it");
+          "invalid `cursor`: it does not come from this listing, so start again without it");
     }
     filter.after_created_at = created_at;
     filter.after_id = page.after[1];
   }
-  // One extra row tells whether another page follows.
+  // One extra row shows whether another page follows.
   filter.limit = page.limit + 1;
 
   Poco::Data::Session session = database_->session();
@@ -258,13 +259,16 @@ int ProductService::seed(const std::vector<NewProduct>& products) {
       }
     });
   } catch (const Poco::Data::DataException& e) {
-    // Another process seeding at the same moment on MySQL wins the unique index; keep its rows.
+    // Another process seeding at the same moment on MySQL won the unique index, so keep its rows.
     Poco::JSON::Object fields;
     fields.set("error", e.displayText());
     log::warn("catalog", "demo_products_skipped", fields);
     return 0;
-  } catch (const http::Problem&) {
-    // A concurrent seeder already holds one of the SKUs.
+  } catch (const http::Problem& problem) {
+    // A concurrent seeder already created a product with one of the SKUs.
+    Poco::JSON::Object fields;
+    fields.set("error", problem.detail());
+    log::warn("catalog", "demo_products_skipped", fields);
     return 0;
   }
 

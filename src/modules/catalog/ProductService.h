@@ -14,7 +14,7 @@
 
 namespace agora::catalog {
 
-/** One page of a product listing; `next_cursor` is empty on the last page. */
+/** One page of a product listing. `next_cursor` is empty on the last page. */
 struct ProductPage {
   std::vector<Product> items;
   std::optional<std::string> next_cursor;
@@ -23,17 +23,17 @@ struct ProductPage {
 /**
  * Creates, changes, soft-deletes, finds and lists products in the shop's one currency.
  * Throws http::Problem for client errors (400 validation, 404 unknown or deleted product,
- * 409 `/problems/duplicate-sku`) and data::Unavailable when the database does not answer.
+ * 409 `/problems/duplicate-sku`) and data::Unavailable when the database is unreachable.
  */
 class ProductService {
  public:
   ProductService(std::shared_ptr<data::Database> database, std::string currency, Clock clock);
 
-  /** Validates and stores a product; the SKU must be unique among live products, ignoring case. */
+  /** Validates and stores a product whose SKU is unique among live products, ignoring case. */
   Product create(const NewProduct& draft);
   /** Applies a non-empty change to a live product and returns the result. */
   Product update(const std::string& id, const ProductChanges& changes);
-  /** Soft-deletes a live product; a second call finds nothing (404). */
+  /** Soft-deletes a live product. A second call finds nothing (404). */
   void remove(const std::string& id);
   /** A live product, or 404. */
   Product get(const std::string& id);
@@ -43,7 +43,7 @@ class ProductService {
    */
   ProductPage list(const std::string& query, const http::PageRequest& page);
 
-  /** Creates `products` if the catalog has never held any product; returns how many. */
+  /** Creates `products` if the catalog never had any product, and returns how many. */
   int seed(const std::vector<NewProduct>& products);
 
   const std::string& currency() const { return currency_; }
@@ -60,7 +60,7 @@ class ProductService {
 /** Whether `sku` is 1-64 characters of [A-Za-z0-9._-]. */
 bool isValidSku(const std::string& sku);
 
-/** Case-folds `text` (Unicode, NFC) so that searches ignore case; throws 400 on bad UTF-8. */
+/** Case-folds `text` (Unicode, NFC) so that searches ignore case. Throws 400 on bad UTF-8. */
 std::string searchKey(const std::string& text, const std::string& field);
 
 /** Escapes `!`, `%` and `_` with `!` so a LIKE pattern matches them literally. */

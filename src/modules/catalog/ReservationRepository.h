@@ -30,7 +30,7 @@ class ReservationRepository {
                     const std::string& currency, int64_t now);
   /** Records the reserved items, in request order, under an inserted header. */
   void insertItems(Poco::Data::Session& session, const Reservation& reservation);
-  /** Flips a reservation to released; false when it was released already or is unknown. */
+  /** Marks a reservation released. Returns false if it was released already or is unknown. */
   bool markReleased(Poco::Data::Session& session, const std::string& order_id, int64_t now);
 };
 

@@ -62,7 +62,7 @@ std::string joined(const std::vector<std::string>& values) {
 http::Problem unknownProducts(const std::vector<std::string>& product_ids) {
   http::Problem problem = http::Problem::unprocessable(
       "/problems/unknown-product", "Unknown product",
-      "no product " + joined(product_ids) + " in the catalog: remove it from the order");
+      "product " + joined(product_ids) + " not found in the catalog: remove it from the order");
   problem.withExtension("products", toArray(product_ids));
   return problem;
 }
@@ -119,7 +119,8 @@ Reservation ReservationService::reserveInTransaction(
   }
   if (!unknown.empty()) throw unknownProducts(unknown);
 
-  // Touch product rows in one global order so concurrent reservations cannot deadlock on MySQL.
+  // Update product rows in id order, so concurrent reservations on MySQL lock rows in the same
+  // order and do not deadlock on each other's rows.
   std::vector<std::size_t> order(items.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -151,7 +152,7 @@ Reservation ReservationService::reserve(const std::string& order_id,
     logReservation("reservation_refused", order_id, problem.type());
     throw;
   } catch (const Poco::Data::DataException&) {
-    // A concurrent call for the same order won the primary key; its result is the answer.
+    // A concurrent call for the same order won the primary key, so its result is returned.
     // The lookup runs in a transaction so that it reads the winner's commit.
     std::optional<StoredReservation> stored;
     database_->transaction(
@@ -169,7 +170,7 @@ void ReservationService::release(const std::string& order_id) {
 
   bool released = false;
   database_->transaction([&](Poco::Data::Session& session) {
-    // Flipping the flag first makes concurrent releases queue on that row and only one win.
+    // Setting the flag first makes concurrent releases wait on that row, so only one wins.
     if (!reservations_.markReleased(session, order_id, clock_())) return;
     auto stored = reservations_.find(session, order_id);
     if (!stored) return;

@@ -1,4 +1,4 @@
-// Portable SQL for idempotency keys; every change is conditional on the owning order id.
+// Portable SQL for idempotency keys. Every change is conditional on the owning order id.
 #include "modules/orders/IdempotencyRepository.h"
 
 #include <Poco/Data/Statement.h>

@@ -22,13 +22,13 @@ struct IdempotencyRecord {
 
 /**
  * Reads and writes idempotency keys through a session the caller owns. Stateless.
- * TODO: completed keys are kept forever; purge those older than a retention period.
+ * TODO: completed keys are kept forever. Purge those older than a retention period.
  */
 class IdempotencyRepository {
  public:
   /**
    * Claims a key for an order in progress. Throws a Poco::Data::DataException when the user
-   * already holds this key (the primary key decides between concurrent claims).
+   * already has this key (the primary key decides between concurrent claims).
    */
   void insertInProgress(Poco::Data::Session& session, const std::string& user_id,
                         const std::string& key, const std::string& fingerprint,
@@ -36,13 +36,13 @@ class IdempotencyRepository {
   std::optional<IdempotencyRecord> find(Poco::Data::Session& session, const std::string& user_id,
                                         const std::string& key);
   /**
-   * Stores the response of the order that claimed the key; false when the key no longer
+   * Stores the response of the order that claimed the key. Returns false if the key no longer
    * belongs to that order in progress.
    */
   bool complete(Poco::Data::Session& session, const std::string& user_id, const std::string& key,
                 const std::string& order_id, int response_status, const std::string& response_body,
                 int64_t now);
-  /** Frees a key still in progress for `order_id`; false when it is not (any more). */
+  /** Frees a key still in progress for `order_id`. Returns false if it is not (any more). */
   bool removeInProgress(Poco::Data::Session& session, const std::string& user_id,
                         const std::string& key, const std::string& order_id);
 };

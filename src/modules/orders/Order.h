@@ -21,7 +21,7 @@ struct OrderLine {
 inline constexpr const char* kStatusPlaced = "placed";
 inline constexpr const char* kStatusCancelled = "cancelled";
 
-/** An order as stored; `user_id` is its owner. */
+/** An order as stored, owned by `user_id`. */
 struct Order {
   std::string id;
   std::string user_id;

@@ -1,4 +1,4 @@
-// Portable SQL for orders: `?` placeholders; lines of a page come in one extra query.
+// Portable SQL for orders with `?` placeholders. The lines of a page come in one extra query.
 #include "modules/orders/OrderRepository.h"
 
 #include <Poco/Data/Statement.h>

@@ -12,7 +12,7 @@
 
 namespace agora::orders {
 
-/** Which of a user's orders a listing wants: newest first, after a cursor position. */
+/** The selection of an order listing: one user's orders, newest first, after a cursor. */
 struct OrderFilter {
   std::string user_id;
   std::optional<int64_t> before_created_at;
@@ -28,7 +28,7 @@ class OrderRepository {
   std::optional<Order> find(Poco::Data::Session& session, const std::string& id);
   /** A user's orders by created_at then id, both descending, with their lines. */
   std::vector<Order> listByUser(Poco::Data::Session& session, const OrderFilter& filter);
-  /** Moves a placed order to cancelled; false when it is not placed (any more). */
+  /** Moves a placed order to cancelled. Returns false if it is not placed (any more). */
   bool markCancelled(Poco::Data::Session& session, const std::string& id, int64_t now);
 };
 

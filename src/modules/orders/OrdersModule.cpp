@@ -38,7 +38,7 @@ Poco::JSON::Object::Ptr pageToJson(const OrderPage& page) {
   return json;
 }
 
-/** Whose orders a listing shows: the caller's, or for an admin the `user_id` asked for. */
+/** Returns whose orders a listing shows: the caller's, or for an admin the requested `user_id`. */
 std::string listedUser(const http::Request& request) {
   const http::Principal& caller = request.caller();
   const auto user_id = request.queryValue("user_id");

@@ -15,7 +15,7 @@
 
 namespace agora::orders {
 
-/** Serves `/api/orders`; reserves and releases stock through the CatalogApi it is given. */
+/** Serves `/api/orders` and reserves and releases stock through the CatalogApi it is given. */
 class OrdersModule : public http::Module {
  public:
   /**

@@ -1,4 +1,5 @@
-// Order rules: idempotent placement around a catalog reservation, compensation, cancellation.
+// Order rules: idempotent placement around a catalog reservation, compensating releases and
+// cancellation.
 #include "modules/orders/OrdersService.h"
 
 #include <Poco/Data/DataException.h>
@@ -79,8 +80,9 @@ http::Problem keyInProgress() {
 }
 
 http::Problem orderNotFound(const std::string& id) {
-  const std::string shown = id.size() <= 64 ? " " + id : "";
-  return http::Problem::notFound("no order" + shown);
+  // A path parameter can be long, so the message repeats only ids of a sane length.
+  const std::string id_text = id.size() <= 64 ? " " + id : "";
+  return http::Problem::notFound("order" + id_text + " not found");
 }
 
 void logOrder(log::Level level, const std::string& event, const std::string& order_id,
@@ -94,7 +96,7 @@ void logOrder(log::Level level, const std::string& event, const std::string& ord
 }  // namespace
 
 std::string requestFingerprint(const std::vector<catalog::ReservationRequestItem>& items) {
-  // Object keys are sorted, so equal items give equal text.
+  // Poco sorts object keys, so equal items give equal text.
   Poco::JSON::Array::Ptr array = new Poco::JSON::Array();
   for (const auto& item : items) {
     Poco::JSON::Object::Ptr line = new Poco::JSON::Object();
@@ -140,10 +142,11 @@ Placement OrdersService::place(const std::string& user_id,
   try {
     reservation = catalog_->reserve(order_id, items);
   } catch (const http::Problem&) {
-
+    // The catalog refused and reserved nothing, so the client may try the same key again.
+    if (idempotency_key) freeKey(user_id, *idempotency_key, order_id);
     throw;
   } catch (...) {
-    // A remote catalog may have reserved before the call failed; releasing is harmless if not.
+    // A remote catalog may have reserved before the call failed. Releasing is harmless if not.
     releaseQuietly(order_id, "reservation_outcome_unknown");
     if (idempotency_key) freeKey(user_id, *idempotency_key, order_id);
     throw;
@@ -157,13 +160,13 @@ Placement OrdersService::place(const std::string& user_id,
       if (idempotency_key &&
           !keys_.complete(session, user_id, *idempotency_key, order_id, placement.status,
                           stringify(placement.body), order.created_at)) {
-        // A later request took the key over as stale; it owns the key's answer now.
+        // A later request took the key over as stale, so that request now owns the key.
         throw keyInProgress();
       }
     });
   } catch (...) {
     logOrder(log::Level::kWarn, "order_not_saved", order_id, user_id);
-
+    releaseQuietly(order_id, "order_not_saved");
     if (idempotency_key) freeKey(user_id, *idempotency_key, order_id);
     throw;
   }
@@ -183,7 +186,7 @@ std::optional<Placement> OrdersService::claimKey(const std::string& user_id, con
       });
       return std::nullopt;
     } catch (const Poco::Data::DataException&) {
-      // Usually the key exists already; the lookup below tells.
+      // Usually the key exists already. The lookup below checks.
       failure = std::current_exception();
     }
 
@@ -191,7 +194,8 @@ std::optional<Placement> OrdersService::claimKey(const std::string& user_id, con
     std::optional<IdempotencyRecord> record;
     database_->transaction(
         [&](Poco::Data::Session& session) { record = keys_.find(session, user_id, key); });
-    if (!record) continue;  // freed by a failed attempt in between; claim again
+    // A failed attempt may have freed the key in between, so claim it again.
+    if (!record) continue;
     if (record->fingerprint != fingerprint) {
       throw http::Problem::unprocessable(
           "/problems/idempotency-key-reused", "Idempotency key reused",
@@ -215,8 +219,8 @@ std::optional<Placement> OrdersService::claimKey(const std::string& user_id, con
 
 void OrdersService::takeOver(const std::string& user_id, const std::string& key,
                              const IdempotencyRecord& stale) {
-  // The request that claimed the key died or hangs. Its reservation, if it made one, goes
-  // back first; should that request still finish, it finds the key gone and undoes itself.
+  // The request that claimed the key died or hangs. Its reservation, if any, is released first.
+  // Should that request still finish, it finds the key gone and releases its order itself.
   catalog_->release(stale.order_id);
   database_->transaction([&](Poco::Data::Session& session) {
     keys_.removeInProgress(session, user_id, key, stale.order_id);
@@ -243,14 +247,14 @@ void OrdersService::freeKey(const std::string& user_id, const std::string& key,
   }
 }
 
-void OrdersService::releaseQuietly(const std::string& order_id, const std::string& why) {
+void OrdersService::releaseQuietly(const std::string& order_id, const std::string& reason) {
   try {
     catalog_->release(order_id);
   } catch (const std::exception& e) {
-    // TODO: failed releases are not retried; the stock stays reserved under this order id.
+    // TODO: failed releases are not retried, so the stock stays reserved under this order id.
     Poco::JSON::Object fields;
     fields.set("order_id", order_id);
-    fields.set("reason", why);
+    fields.set("reason", reason);
     fields.set("error", e.what());
     log::error("orders", "reservation_not_released", fields);
   }
@@ -265,12 +269,12 @@ OrderPage OrdersService::list(const std::string& user_id, const http::PageReques
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), created_at);
     if (error != std::errc() || end != text.data() + text.size()) {
       throw http::Problem::badRequest(
-          "invalid `cursor`: it does not come from this listing; start again without it");
+          "invalid `cursor`: it does not come from this listing, so start again without it");
     }
     filter.before_created_at = created_at;
     filter.before_id = page.after[1];
   }
-  // One extra row tells whether another page follows.
+  // One extra row shows whether another page follows.
   filter.limit = page.limit + 1;
 
   Poco::Data::Session session = database_->session();
@@ -302,7 +306,7 @@ Order OrdersService::cancel(const http::Principal& caller, const std::string& id
       http::Problem::conflict("/problems/already-cancelled", "Already cancelled",
                               "order " + order.id + " is cancelled already: nothing more to do");
   if (order.status == kStatusCancelled) {
-    // Releasing is idempotent; this finishes a release that failed during the first cancel.
+    // Releasing is idempotent, so this finishes a release that failed during the first cancel.
     releaseQuietly(order.id, "cancelled_before");
     throw already_cancelled;
   }

@@ -19,7 +19,7 @@
 
 namespace agora::orders {
 
-/** The answer to a placement: a fresh order, or the stored first answer for a repeated key. */
+/** The result of a placement: a new order, or the stored first response for a repeated key. */
 struct Placement {
   int status = 201;
   Poco::Dynamic::Var body;
@@ -27,7 +27,7 @@ struct Placement {
   bool replayed = false;
 };
 
-/** One page of a user's orders; `next_cursor` is empty on the last page. */
+/** One page of a user's orders. `next_cursor` is empty on the last page. */
 struct OrderPage {
   std::vector<Order> items;
   std::optional<std::string> next_cursor;
@@ -40,7 +40,7 @@ struct OrderPage {
  */
 class OrdersService {
  public:
-  /** An idempotency key in progress for longer than `stale_key_seconds` may be taken over. */
+  /** Lets a retry take over an idempotency key in progress for over `stale_key_seconds`. */
   OrdersService(std::shared_ptr<data::Database> database,
                 std::shared_ptr<catalog::CatalogApi> catalog, Clock clock,
                 int64_t stale_key_seconds);
@@ -48,8 +48,8 @@ class OrdersService {
   /**
    * Places an order for `user_id`: 1-50 lines, quantities 1-1000, a product at most once
    * (else 400). With an idempotency key (1-255 printable ASCII characters), the same request
-   * again replays the first response; another request with that key gets 422
-   * `/problems/idempotency-key-reused`, and one while the first is running 409
+   * again replays the first response. Another request with that key gets 422
+   * `/problems/idempotency-key-reused`, and a retry while the first is running gets 409
    * `/problems/idempotency-in-progress`. Catalog problems (409 out of stock, 422 unknown
    * product) pass through and leave nothing stored, so the key can be used again.
    */
@@ -57,14 +57,14 @@ class OrdersService {
                   const std::vector<catalog::ReservationRequestItem>& items,
                   const std::optional<std::string>& idempotency_key);
 
-  /** A user's orders, newest first. */
+  /** Lists a user's orders, newest first. */
   OrderPage list(const std::string& user_id, const http::PageRequest& page);
 
-  /** An order of the caller, or any order for an admin; 404 otherwise. */
+  /** Returns an order of the caller, or any order for an admin, else throws 404. */
   Order get(const http::Principal& caller, const std::string& id);
 
   /**
-   * Cancels a placed order visible to the caller (see get) and releases its stock; 409
+   * Cancels a placed order visible to the caller (see get) and releases its stock. Throws 409
    * `/problems/already-cancelled` when it is cancelled already.
    */
   Order cancel(const http::Principal& caller, const std::string& id);
@@ -81,7 +81,7 @@ class OrdersService {
                                     const std::string& fingerprint, const std::string& order_id);
   void takeOver(const std::string& user_id, const std::string& key, const IdempotencyRecord& stale);
   void freeKey(const std::string& user_id, const std::string& key, const std::string& order_id);
-  void releaseQuietly(const std::string& order_id, const std::string& why);
+  void releaseQuietly(const std::string& order_id, const std::string& reason);
 };
 
 /** SHA-256 hex of the canonical JSON of the items: equal for equal requests. */

@@ -29,7 +29,7 @@ class CatalogRoutesTest : public ::testing::Test {
   http::Principal service_ = principal("orders", {"service"});
 };
 
-// Test that creating a product answers 201 with its Location.
+// Test that creating a product returns 201 with its Location.
 TEST_F(CatalogRoutesTest, CreateAnswersCreatedWithLocation) {
   const http::Response response = createMug();
 
@@ -71,7 +71,7 @@ TEST_F(CatalogRoutesTest, ProductJsonHasCurrencyAndTimes) {
   EXPECT_EQ(body->getValue<std::string>("created_at"), formatRfc3339(clock_.now()));
 }
 
-// Test that PATCH changes a field and DELETE answers 204.
+// Test that PATCH changes a field and DELETE returns 204.
 TEST_F(CatalogRoutesTest, PatchThenDelete) {
   const std::string id = bodyObject(createMug())->getValue<std::string>("id");
   auto patched =
@@ -82,7 +82,7 @@ TEST_F(CatalogRoutesTest, PatchThenDelete) {
   EXPECT_EQ(deleted.status, 204);
 }
 
-// Test that the reservation route answers the reservation and release answers 204.
+// Test that the reservation route returns the reservation and release returns 204.
 TEST_F(CatalogRoutesTest, ReserveAndReleaseRoutes) {
   const std::string id = bodyObject(createMug())->getValue<std::string>("id");
   auto reserved = runRoute(
@@ -113,7 +113,7 @@ TEST_F(CatalogRoutesTest, BadCurrencyIsConfigError) {
   EXPECT_THROW(CatalogModule(config, database_, clock_.clock()), config::ConfigError);
 }
 
-// Test that the module reports ready while its database answers.
+// Test that the module reports ready while its database is reachable.
 TEST_F(CatalogRoutesTest, ReadyWithDatabase) {
   EXPECT_EQ(module_.readinessProblem(), "");
 }

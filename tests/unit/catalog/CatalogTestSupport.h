@@ -55,7 +55,7 @@ inline std::shared_ptr<data::Database> migratedDatabase(
   return database;
 }
 
-/** Seconds since the epoch that only move when the test says so. */
+/** A clock in seconds since the epoch that moves only when the test advances it. */
 class ManualClock {
  public:
   explicit ManualClock(int64_t start = 1'700'000'000)
@@ -81,7 +81,7 @@ inline std::optional<http::Problem> problemOf(const std::function<void()>& call)
   return std::nullopt;
 }
 
-/** The configuration the catalog module reads, with its defaults. */
+/** Returns a configuration with the catalog module's defaults. */
 inline config::Config catalogConfig() {
   config::Config config;
   CatalogModule::addDefaults(config);

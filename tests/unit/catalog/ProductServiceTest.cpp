@@ -108,7 +108,7 @@ TEST_F(ProductServiceTest, EmptyUpdateIsRejected) {
   EXPECT_EQ(problem->status(), 400);
 }
 
-// Test that updating an unknown product answers 404.
+// Test that updating an unknown product is 404.
 TEST_F(ProductServiceTest, UpdateUnknownIsNotFound) {
   ProductChanges changes;
   changes.stock = 1;
@@ -130,7 +130,7 @@ TEST_F(ProductServiceTest, SoftDeleteHidesProduct) {
   EXPECT_EQ(skusFound(""), std::vector<std::string>{"TEE-1"});
 }
 
-// Test that deleting a product twice answers 404 the second time.
+// Test that deleting a product twice is 404 the second time.
 TEST_F(ProductServiceTest, DeleteTwiceIsNotFound) {
   const Product mug = create("MUG-1", "Mug");
   service_.remove(mug.id);

@@ -10,7 +10,7 @@ using catalog::testing::bodyObject;
 using catalog::testing::RouteCall;
 using catalog::testing::runRoute;
 
-/** The value of a response header, or empty. */
+/** Returns the value of a response header, or an empty string. */
 std::string headerOf(const http::Response& response, const std::string& name) {
   for (const auto& [key, value] : response.headers) {
     if (key == name) return value;
@@ -47,7 +47,7 @@ class OrdersRoutesTest : public OrdersTest {
   std::string mug_;
 };
 
-// Test that placing answers 201 with the order's Location.
+// Test that placing returns 201 with the order's Location.
 TEST_F(OrdersRoutesTest, PlaceAnswersCreatedWithLocation) {
   const http::Response response = placeAs(alice_);
 
@@ -112,7 +112,7 @@ TEST_F(OrdersRoutesTest, AdminListsByUser) {
   EXPECT_TRUE(body->isNull("next_cursor"));
 }
 
-// Test that a customer's listing holds only their own orders.
+// Test that a customer's listing contains only their own orders.
 TEST_F(OrdersRoutesTest, CustomerListsOwnOrders) {
   placeAs(alice_);
   placeAs(bob_);
@@ -123,7 +123,7 @@ TEST_F(OrdersRoutesTest, CustomerListsOwnOrders) {
   EXPECT_EQ(items->getObject(0)->getValue<std::string>("user_id"), "bob");
 }
 
-// Test that another customer's order answers 404 through the route.
+// Test that another customer's order is 404 through the route.
 TEST_F(OrdersRoutesTest, OtherUsersOrderRouteIsNotFound) {
   const std::string id = bodyObject(placeAs(alice_))->getValue<std::string>("id");
   auto problem = problemOf([&] { runRoute(router_, {"GET", "/api/orders/" + id, "", bob_}); });
@@ -132,7 +132,7 @@ TEST_F(OrdersRoutesTest, OtherUsersOrderRouteIsNotFound) {
   EXPECT_EQ(problem->status(), 404);
 }
 
-// Test that the cancel route answers the cancelled order.
+// Test that the cancel route returns the cancelled order.
 TEST_F(OrdersRoutesTest, CancelRouteAnswersOrder) {
   const std::string id = bodyObject(placeAs(alice_))->getValue<std::string>("id");
   auto response = runRoute(router_, {"POST", "/api/orders/" + id + "/cancel", "", alice_});

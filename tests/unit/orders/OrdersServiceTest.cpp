@@ -129,7 +129,7 @@ TEST_F(OrdersServiceTest, SaveFailureReleasesReservation) {
   EXPECT_EQ(stockOf(mug), 5);
 }
 
-// Test that a catalog call failing after it reserved is answered with a release.
+// Test that a catalog call failing after it reserved is followed by a release.
 TEST_F(OrdersServiceTest, FailedReserveCallIsReleased) {
   const std::string mug = product("MUG", 5);
   catalog_->during_reserve = [] { throw std::runtime_error("catalog timed out"); };

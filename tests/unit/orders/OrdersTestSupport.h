@@ -74,7 +74,7 @@ class OrdersTest : public ::testing::Test {
 
   int64_t stockOf(const std::string& id) { return products_.get(id).stock; }
 
-  /** The id of the order a placement answered with. */
+  /** Returns the id of the order in a placement's response. */
   static std::string orderIdOf(const Placement& placement) {
     return placement.body.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("id");
   }
