@@ -20,6 +20,8 @@ namespace agora::http {
 namespace {
 
 constexpr const char* kUnmatchedRoute = "unmatched";
+/** How many times the body limit the server still reads (and drops) before responding 413. */
+constexpr std::size_t kDrainFactor = 4;
 
 std::string statusClass(int status) {
   return std::to_string(status / 100) + "xx";
@@ -49,28 +51,61 @@ bool announcesBody(const Poco::Net::HTTPServerRequest& request) {
   return request.hasContentLength() && request.getContentLength64() > 0;
 }
 
-/** Reads the body, at most `limit` bytes; throws 413 before reading past it. */
-std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+/**
+ * Reads and drops up to `budget` more bytes of a body. Returns true when the body ended within
+ * the budget, so the connection can carry another request.
+ */
+bool discardBody(std::istream& stream, std::size_t budget) {
+  char buffer[16 * 1024];
+  std::size_t discarded = 0;
+  while (stream && discarded <= budget) {
+    stream.read(buffer, sizeof(buffer));
+    discarded += static_cast<std::size_t>(stream.gcount());
+  }
+  return !stream && stream.eof() && discarded <= budget;
+}
+
+Problem bodyTooLarge(std::size_t limit) {
+  return Problem::payloadTooLarge("the request body is larger than " + std::to_string(limit) +
+                                  " bytes");
+}
+
+/**
+ * Reads the body, at most `limit` bytes, and throws 413 beyond that. A too large body of up to
+ * kDrainFactor times the limit is read and dropped before the 413, because a client that
+ * is still sending when the server closes gets a connection reset instead of the response.
+ * Sets `consumed` when nothing of the body is left unread on the connection.
+ */
+std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit, bool& consumed) {
+  consumed = false;
+  // Without a length or chunking an HTTP/1.1 request has no body (RFC 9112 section 6.3),
+  // but Poco would read until the client closes.
+  if (!request.getChunkedTransferEncoding() && !request.hasContentLength()) {
+    consumed = true;
+    return {};
+  }
+
+  std::istream& stream = request.stream();
+  std::size_t drain_limit = limit * kDrainFactor;
   if (request.hasContentLength() &&
       static_cast<Poco::UInt64>(request.getContentLength64()) > limit) {
-    throw Problem::payloadTooLarge("the request body is larger than " + std::to_string(limit) +
-                                   " bytes");
+    if (static_cast<Poco::UInt64>(request.getContentLength64()) <= drain_limit) {
+      consumed = discardBody(stream, drain_limit);
+    }
+    throw bodyTooLarge(limit);
   }
-  // Without a length or chunking an HTTP/1.1 request has no body (RFC 9112 section 6.3);
-  // Poco would instead read until the client closes.
-  if (!request.getChunkedTransferEncoding() && !request.hasContentLength()) return {};
 
   std::string body;
-  std::istream& stream = request.stream();
   char buffer[16 * 1024];
   while (stream) {
     stream.read(buffer, sizeof(buffer));
     body.append(buffer, static_cast<std::size_t>(stream.gcount()));
     if (body.size() > limit) {
-      throw Problem::payloadTooLarge("the request body is larger than " + std::to_string(limit) +
-                                     " bytes");
+      consumed = discardBody(stream, body.size() < drain_limit ? drain_limit - body.size() : 0);
+      throw bodyTooLarge(limit);
     }
   }
+  consumed = true;
   return body;
 }
 
@@ -159,8 +194,7 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request,
       req.path_params = std::move(match.path_params);
       outcome.route = route.path_template;
 
-      req.body = readBody(request, settings_.max_body_bytes);
-      outcome.body_consumed = true;
+      req.body = readBody(request, settings_.max_body_bytes, outcome.body_consumed);
       // An empty body needs no media type; the route's JSON reader reports it as missing.
       if (route.has_body && !req.body.empty() &&
           !isMediaTypeJson(req.header("content-type").value_or(""))) {

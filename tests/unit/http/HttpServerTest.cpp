@@ -31,6 +31,7 @@ class HttpServerTest : public ::testing::Test {
     server_->start();
     session_ = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", server_->port());
     session_->setTimeout(Poco::Timespan(10, 0));
+    session_->setKeepAlive(true);
   }
   void TearDown() override {
     session_.reset();
@@ -90,14 +91,30 @@ TEST_F(HttpServerTest, OtherMethodIs405WithAllow) {
 }
 
 TEST_F(HttpServerTest, OversizedBodyIs413) {
-  // Only the headers go out: the server must refuse by Content-Length alone.
+  Reply reply = send("POST", "/api/things", {{"Content-Type", "application/json"}},
+                     std::string(kTestBodyLimit + 1, ' '));
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_EQ(reply.json()->getValue<std::string>("type"), "/problems/payload-too-large");
+}
+
+TEST_F(HttpServerTest, ConnectionSurvivesDrained413) {
+  Reply rejected = send("POST", "/api/things", {{"Content-Type", "application/json"}},
+                        std::string(2 * kTestBodyLimit, ' '));
+  EXPECT_EQ(rejected.status, 413);
+  EXPECT_EQ(rejected.header("Connection"), "Keep-Alive");
+  EXPECT_EQ(send("GET", "/api/things/1").status, 200);
+}
+
+TEST_F(HttpServerTest, HugeContentLengthIs413) {
+  // Only the headers go out: a length far beyond the limit is rejected without reading.
   Poco::Net::HTTPRequest request("POST", "/api/things", Poco::Net::HTTPMessage::HTTP_1_1);
   request.setContentType("application/json");
-  request.setContentLength(kTestBodyLimit + 1);
+  request.setContentLength64(1000 * 1000 * 1000);
   session_->sendRequest(request);
   Poco::Net::HTTPResponse response;
   session_->receiveResponse(response);
   EXPECT_EQ(response.getStatus(), 413);
+  EXPECT_FALSE(response.getKeepAlive());
 }
 
 TEST_F(HttpServerTest, OversizedChunkedBodyIs413) {
@@ -209,7 +226,11 @@ TEST_F(HttpServerTest, TooManyHeaderFieldsIs400) {
 }
 
 TEST_F(HttpServerTest, KeepAliveServesSeveralRequests) {
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(send("GET", "/api/things/1").status, 200);
+  for (int i = 0; i < 3; ++i) {
+    Reply reply = send("GET", "/api/things/1");
+    EXPECT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.header("Connection"), "Keep-Alive");
+  }
   EXPECT_EQ(send("DELETE", "/api/things/1", {{"Authorization", "Bearer admin-token"}}).status, 204);
   EXPECT_EQ(send("GET", "/api/things/2").status, 200);
 }
