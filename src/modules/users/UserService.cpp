@@ -215,11 +215,18 @@ UserView UserService::updateUser(const std::string& actor_id, const std::string&
   if (!errors.empty()) throw http::Problem::validation(std::move(errors));
 
   bool disabling = update.disabled.value_or(false);
-  if (disabling && !revoker_) {
-    throw std::logic_error("users: no session revoker set before disabling an account");
+  if ((disabling || roles) && !revoker_) {
+    throw std::logic_error("users: no session revoker set before changing roles or disabling");
   }
 
   StoredUser user = requireUser(user_id);
+  // Access tokens carry the roles they were issued with, so losing a role must end the
+  // sessions that hold it; otherwise a demoted admin keeps admin rights until expiry.
+  bool loses_role = roles && std::any_of(user.view.roles.begin(), user.view.roles.end(),
+                                         [&](const std::string& role) {
+                                           return std::find(roles->begin(), roles->end(), role) ==
+                                                  roles->end();
+                                         });
   if (actor_id == user_id) {
     bool drops_admin = roles && user.view.isAdmin() &&
                        std::find(roles->begin(), roles->end(), kAdminRole) == roles->end();
@@ -244,7 +251,11 @@ UserView UserService::updateUser(const std::string& actor_id, const std::string&
   log::info(kModule, "user_updated", fields);
 
   // Revoked on every request that disables, so a retry after a failed revocation completes it.
-  if (disabling) revokeSessions(user_id, "", "account_disabled");
+  if (disabling) {
+    revokeSessions(user_id, "", "account_disabled");
+  } else if (loses_role) {
+    revokeSessions(user_id, "", "roles_reduced");
+  }
   return user.view;
 }
 

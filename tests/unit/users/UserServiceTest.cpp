@@ -285,11 +285,20 @@ TEST_F(UserUpdateTest, DisabledFlagIsStored) {
   EXPECT_EQ(stored.updated_at, now_);
 }
 
-TEST_F(UserUpdateTest, RoleChangeRevokesNothing) {
+TEST_F(UserUpdateTest, PromotionRevokesNothing) {
   UserView admin = service_.createUser("root@example.com", kPassword, "Admin", {"admin"});
   UserView user = registerCustomer("trent@example.com");
   service_.updateUser(admin.id, user.id, {std::vector<std::string>{"admin"}, std::nullopt});
   EXPECT_TRUE(revoker_->calls.empty());
+}
+
+TEST_F(UserUpdateTest, DemotionRevokesAllSessions) {
+  UserView admin = service_.createUser("root@example.com", kPassword, "Admin", {"admin"});
+  UserView other = service_.createUser("ops@example.com", kPassword, "Ops", {"admin"});
+  service_.updateUser(admin.id, other.id, {std::vector<std::string>{"customer"}, std::nullopt});
+  ASSERT_EQ(revoker_->calls.size(), 1u);
+  EXPECT_EQ(revoker_->calls[0].user_id, other.id);
+  EXPECT_EQ(revoker_->calls[0].keep_session_id, "");
 }
 
 TEST_F(UserUpdateTest, UnknownRoleRejected) {
