@@ -2,6 +2,8 @@
 #include "app/Application.h"
 
 #include "app/BackendFactory.h"
+#include "app/DatabaseFactory.h"
+#include "app/SessionStoreFactory.h"
 #include "app/DemoData.h"
 #include "app/OpenApiDocument.h"
 #include "modules/auth/AuthModule.h"

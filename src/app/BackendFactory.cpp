@@ -2,29 +2,22 @@
 #include "app/BackendFactory.h"
 
 #include "platform/log/Log.h"
-#include "platform/security/Aead.h"
-#include "platform/security/Digest.h"
 #include "platform/security/KeyFiles.h"
-#include "platform/security/Random.h"
-#include "platform/sessions/MemorySessionStore.h"
-#include "platform/sessions/SessionCodec.h"
-
-#include <Poco/Base64Encoder.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace agora::app {
-namespace {
 
-// A file under the data folder unless the configured path is set.
 std::string dataPath(const config::Config& config, const std::string& key,
                      const std::string& relative) {
   std::string configured = config.getString(key, "");
   if (!configured.empty()) return configured;
   return (std::filesystem::path(config.getString("data.dir")) / relative).string();
 }
+
+namespace {
 
 std::string readFile(const std::string& path) {
   std::ifstream file(path);
@@ -72,46 +65,6 @@ void loadTokenKeys(const config::Config& config, bool signs_tokens,
     auto key = security::SigningKey::fromPem(readFile(signing_key_file));
     public_keys.add(key.keyId(), key.publicPem());
   }
-}
-
-std::shared_ptr<sessions::SessionStore> makeSessionStore(const config::Config& config,
-                                                         Clock clock) {
-  std::string store = config.getString("session.store");
-  if (store != "memory") {
-    throw config::ConfigError("invalid session.store '" + store + "': use memory");
-  }
-
-  std::shared_ptr<security::KeyRing> key_ring;
-  if (auto spec = config.getSecret("session.keys")) {
-    key_ring = std::make_shared<security::KeyRing>(security::KeyRing::fromSpec(
-        *spec, config.getString("session.encryption_key_id")));
-  } else {
-    // The in-process store lives and dies with the process, so a per-start key is enough.
-    key_ring = std::make_shared<security::KeyRing>(
-        "local", std::map<std::string, std::string>{{"local", security::randomBytes(32)}});
-  }
-
-  sessions::SessionLimits limits;
-  limits.idle_timeout = config.getInt("session.idle_timeout", 60, 30 * 24 * 3600);
-  limits.absolute_lifetime = config.getInt("session.absolute_lifetime", 60, 365 * 24 * 3600);
-  auto codec = std::make_shared<sessions::SessionCodec>(key_ring);
-  return std::make_shared<sessions::MemorySessionStore>(codec, limits, clock);
-}
-
-std::shared_ptr<data::Database> makeDatabase(const config::Config& config,
-                                             const std::string& module) {
-  const std::string prefix = module + ".database.";
-  data::DatabaseSettings settings;
-  std::string driver = config.getString(prefix + "driver", "sqlite");
-  if (driver != "sqlite") {
-    throw config::ConfigError("invalid " + prefix + "driver '" + driver + "': use sqlite");
-  }
-  settings.dialect = data::Dialect::kSqlite;
-  settings.sqlite_path = dataPath(config, prefix + "path", module + ".db");
-  settings.pool_min = static_cast<int>(config.getInt(prefix + "pool_min", 1, 256));
-  settings.pool_max = static_cast<int>(config.getInt(prefix + "pool_max", 1, 256));
-  std::filesystem::create_directories(std::filesystem::path(settings.sqlite_path).parent_path());
-  return std::make_shared<data::Database>(settings);
 }
 
 http::ServerSettings apiServerSettings(const config::Config& config, const std::string& role) {

@@ -1,12 +1,10 @@
-// Builds the backends configuration selects: databases, the session store, keys, servers.
+// Builds what configuration selects for every process: log levels, token keys, the listener.
 #pragma once
 
 #include "platform/Clock.h"
 #include "platform/config/Config.h"
-#include "platform/data/Database.h"
 #include "platform/http/HttpServer.h"
 #include "platform/security/Jwt.h"
-#include "platform/sessions/SessionStore.h"
 
 #include <memory>
 #include <string>
@@ -24,12 +22,9 @@ void loadTokenKeys(const config::Config& config, bool signs_tokens,
                    std::shared_ptr<security::SigningKey>& signing_key,
                    security::PublicKeySet& public_keys);
 
-/** The session store of `session.store` (memory), with keys from `session.keys`. */
-std::shared_ptr<sessions::SessionStore> makeSessionStore(const config::Config& config, Clock clock);
-
-/** The database of a module from `<module>.database.*`. */
-std::shared_ptr<data::Database> makeDatabase(const config::Config& config,
-                                             const std::string& module);
+/** A file under `data.dir`, unless the configuration key `key` names another path. */
+std::string dataPath(const config::Config& config, const std::string& key,
+                     const std::string& relative);
 
 /** The API listener settings from `http.*`. */
 http::ServerSettings apiServerSettings(const config::Config& config, const std::string& role);
