@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "platform/data/DataErrors.h"
 #include "platform/http/Problem.h"
 #include "platform/log/Log.h"
 #include "platform/security/Random.h"
@@ -152,7 +153,8 @@ Product ProductService::create(const NewProduct& draft) {
   try {
     database_->transaction(
         [&](Poco::Data::Session& session) { product = insertValidated(session, draft); });
-  } catch (const Poco::Data::DataException&) {
+  } catch (const Poco::Data::DataException& e) {
+    if (!data::isDuplicateKey(e)) throw;
     // Concurrent creators of one SKU on MySQL both pass the check, and the unique index decides.
     // The check runs in a transaction so that it reads the winner's commit.
     bool sku_taken = false;
@@ -203,8 +205,9 @@ void ProductService::remove(const std::string& id) {
 
 Product ProductService::get(const std::string& id) {
   if (!isPlausibleId(id)) throw productNotFound(id);
-  Poco::Data::Session session = database_->session();
-  auto found = products_.findLive(session, id);
+  std::optional<Product> found;
+  database_->withSession(
+      [&](Poco::Data::Session& session) { found = products_.findLive(session, id); });
   if (!found) throw productNotFound(id);
   return *found;
 }
@@ -235,9 +238,9 @@ ProductPage ProductService::list(const std::string& query, const http::PageReque
   // One extra row shows whether another page follows.
   filter.limit = page.limit + 1;
 
-  Poco::Data::Session session = database_->session();
   ProductPage result;
-  result.items = products_.list(session, filter);
+  database_->withSession(
+      [&](Poco::Data::Session& session) { result.items = products_.list(session, filter); });
   if (result.items.size() > static_cast<std::size_t>(page.limit)) {
     result.items.pop_back();
     const Product& last = result.items.back();
@@ -259,6 +262,7 @@ int ProductService::seed(const std::vector<NewProduct>& products) {
       }
     });
   } catch (const Poco::Data::DataException& e) {
+    if (!data::isDuplicateKey(e)) throw;
     // Another process seeding at the same moment on MySQL won the unique index, so keep its rows.
     Poco::JSON::Object fields;
     fields.set("error", e.displayText());

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <set>
 
+#include "platform/data/DataErrors.h"
 #include "platform/http/Problem.h"
 #include "platform/log/Log.h"
 
@@ -151,7 +152,8 @@ Reservation ReservationService::reserve(const std::string& order_id,
   } catch (const http::Problem& problem) {
     logReservation("reservation_refused", order_id, problem.type());
     throw;
-  } catch (const Poco::Data::DataException&) {
+  } catch (const Poco::Data::DataException& e) {
+    if (!data::isDuplicateKey(e)) throw;
     // A concurrent call for the same order won the primary key, so its result is returned.
     // The lookup runs in a transaction so that it reads the winner's commit.
     std::optional<StoredReservation> stored;

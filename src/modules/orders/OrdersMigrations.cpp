@@ -66,7 +66,8 @@ data::Migration initialSchema() {
       // MEDIUMTEXT: a stored response of 50 lines with long names can pass TEXT's 64 KiB.
       std::string("CREATE TABLE idempotency_keys ("
                   " user_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"
-                  " idempotency_key VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"
+                  // Binary, so trailing spaces count as they do on SQLite (PAD SPACE would not).
+                  " idempotency_key VARBINARY(255) NOT NULL,"
                   " fingerprint CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"
                   " state VARCHAR(16) NOT NULL,"
                   " order_id VARCHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"

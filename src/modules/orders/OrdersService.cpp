@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "platform/data/DataErrors.h"
 #include "platform/http/Problem.h"
 #include "platform/log/Log.h"
 #include "platform/security/Digest.h"
@@ -185,7 +186,8 @@ std::optional<Placement> OrdersService::claimKey(const std::string& user_id, con
         keys_.insertInProgress(session, user_id, key, fingerprint, order_id, clock_());
       });
       return std::nullopt;
-    } catch (const Poco::Data::DataException&) {
+    } catch (const Poco::Data::DataException& e) {
+      if (!data::isDuplicateKey(e)) throw;
       // Usually the key exists already. The lookup below checks.
       failure = std::current_exception();
     }
@@ -277,9 +279,9 @@ OrderPage OrdersService::list(const std::string& user_id, const http::PageReques
   // One extra row shows whether another page follows.
   filter.limit = page.limit + 1;
 
-  Poco::Data::Session session = database_->session();
   OrderPage result;
-  result.items = orders_.listByUser(session, filter);
+  database_->withSession(
+      [&](Poco::Data::Session& session) { result.items = orders_.listByUser(session, filter); });
   if (result.items.size() > static_cast<std::size_t>(page.limit)) {
     result.items.pop_back();
     const Order& last = result.items.back();
@@ -291,10 +293,7 @@ OrderPage OrdersService::list(const std::string& user_id, const http::PageReques
 Order OrdersService::get(const http::Principal& caller, const std::string& id) {
   if (id.empty() || id.size() > 64) throw orderNotFound(id);
   std::optional<Order> order;
-  {
-    Poco::Data::Session session = database_->session();
-    order = orders_.find(session, id);
-  }
+  database_->withSession([&](Poco::Data::Session& session) { order = orders_.find(session, id); });
   // Someone else's order looks exactly like a missing one.
   if (!order || (order->user_id != caller.user_id && !caller.isAdmin())) throw orderNotFound(id);
   return *order;

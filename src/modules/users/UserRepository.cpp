@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include "platform/data/DataErrors.h"
+
 namespace agora::users {
 
 using Poco::Data::Keywords::bind;
@@ -51,9 +53,11 @@ std::vector<StoredUser> selectUsers(Poco::Data::Session& session, const std::str
 
 std::optional<StoredUser> selectOne(data::Database& database, const std::string& where,
                                     const std::string& value) {
-  Poco::Data::Session session = database.session();
-  std::vector<StoredUser> users =
-      selectUsers(session, "SELECT " + kColumns + " FROM users WHERE " + where, {bind(value)});
+  std::vector<StoredUser> users;
+  database.withSession([&](Poco::Data::Session& session) {
+    users =
+        selectUsers(session, "SELECT " + kColumns + " FROM users WHERE " + where, {bind(value)});
+  });
   if (users.empty()) return std::nullopt;
   return std::move(users.front());
 }
@@ -85,9 +89,10 @@ bool UserRepository::insert(const StoredUser& user) {
           bind(static_cast<Poco::Int64>(user.view.updated_at)), now;
     });
     return true;
-  } catch (const std::exception&) {
-    // The unique index on email_key decides races between two registrations; the drivers
-    // report its violation differently, so ask the table what happened.
+  } catch (const std::exception& e) {
+    // The unique index on email_key decides races between two registrations. A duplicate key
+    // could also be the id, so a lookup by email key confirms which one it was.
+    if (!data::isDuplicateKey(e)) throw;
     if (findByEmailKey(user.email_key)) return false;
     throw;
   }
@@ -119,16 +124,19 @@ std::vector<StoredUser> UserRepository::list(const std::string& email_key_prefix
   sql += " ORDER BY created_at, id LIMIT ?";
   bindings.push_back(bind(limit));
 
-  Poco::Data::Session session = database_->session();
-  return selectUsers(session, sql, bindings);
+  std::vector<StoredUser> users;
+  database_->withSession(
+      [&](Poco::Data::Session& session) { users = selectUsers(session, sql, bindings); });
+  return users;
 }
 
 bool UserRepository::hasAnyAdmin() {
-  Poco::Data::Session session = database_->session();
   std::vector<std::string> ids;
   // Roles are a comma list of "customer" and "admin" only, so a substring match is exact.
-  session << "SELECT id FROM users WHERE roles LIKE ? LIMIT 1", into(ids),
-      bind("%" + std::string(kAdminRole) + "%"), now;
+  database_->withSession([&](Poco::Data::Session& session) {
+    session << "SELECT id FROM users WHERE roles LIKE ? LIMIT 1", into(ids),
+        bind("%" + std::string(kAdminRole) + "%"), now;
+  });
   return !ids.empty();
 }
 

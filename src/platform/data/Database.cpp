@@ -3,19 +3,21 @@
 
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/MySQL/Connector.h>
-#include <Poco/Data/MySQL/MySQLException.h>
-#include <Poco/Data/MySQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
-#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/SessionImpl.h>
 #include <Poco/Data/SessionFactory.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <memory>
 #include <thread>
 #include <vector>
+
+#include "platform/data/DataErrors.h"
+#include "platform/data/MysqlSession.h"
 
 namespace agora::data {
 
@@ -23,8 +25,10 @@ using namespace Poco::Data::Keywords;
 
 namespace {
 
+constexpr int kTransactionAttempts = 3;
+
 /**
- * Opens sessions with the pool's own connect timeout, passed as a `connect-timeout=<s>;`
+ * Opens sessions with the pool's own timeouts, passed as a `connect-timeout=<s>;io-timeout=<s>;`
  * prefix of the connection string. Poco's SessionPool always requests a 60 s login timeout,
  * and opening holds the pool's lock: an unreachable MySQL server or an unopenable SQLite file
  * would block every caller for a minute.
@@ -33,7 +37,6 @@ class TimedConnector : public Poco::Data::Connector {
  public:
   static inline const std::string kSqlite = "agora-sqlite";
   static inline const std::string kMysql = "agora-mysql";
-  static inline const std::string kPrefix = "connect-timeout=";
 
   explicit TimedConnector(Dialect dialect) : dialect_(dialect) {}
 
@@ -44,20 +47,34 @@ class TimedConnector : public Poco::Data::Connector {
   Poco::AutoPtr<Poco::Data::SessionImpl> createSession(const std::string& connection_string,
                                                        std::size_t timeout) override {
     std::string target = connection_string;
-    if (target.rfind(kPrefix, 0) == 0) {
-      const auto end = target.find(';');
-      timeout = std::stoul(target.substr(kPrefix.size(), end - kPrefix.size()));
-      target.erase(0, end + 1);
+    int connect_timeout = static_cast<int>(timeout);
+    int io_timeout = 0;
+    takeSetting(target, "connect-timeout=", connect_timeout);
+    takeSetting(target, "io-timeout=", io_timeout);
+    if (dialect_ == Dialect::kSqlite) {
+      return new Poco::Data::SQLite::SessionImpl(target, static_cast<std::size_t>(connect_timeout));
     }
-    if (dialect_ == Dialect::kSqlite) return new Poco::Data::SQLite::SessionImpl(target, timeout);
-    return new Poco::Data::MySQL::SessionImpl(target, timeout);
+    return new MysqlSession(target, connect_timeout, io_timeout);
   }
 
-  static std::string connectionString(int timeout_seconds, const std::string& target) {
-    return kPrefix + std::to_string(std::max(1, timeout_seconds)) + ";" + target;
+  static std::string connectionString(const DatabaseSettings& settings, const std::string& target) {
+    std::string prefix =
+        "connect-timeout=" + std::to_string(std::max(1, settings.connect_timeout_seconds)) + ";";
+    if (settings.dialect == Dialect::kMysql) {
+      prefix += "io-timeout=" + std::to_string(std::max(1, settings.read_timeout_seconds)) + ";";
+    }
+    return prefix + target;
   }
 
  private:
+  /** Removes a leading `<key><number>;` from `target` into `value`. */
+  static void takeSetting(std::string& target, const std::string& key, int& value) {
+    if (target.rfind(key, 0) != 0) return;
+    const auto end = target.find(';');
+    value = std::stoi(target.substr(key.size(), end - key.size()));
+    target.erase(0, end + 1);
+  }
+
   Dialect dialect_;
 };
 
@@ -72,44 +89,75 @@ void registerConnectorsOnce() {
   });
 }
 
-/** A pool that prepares each new session: SQLite pragmas, MySQL read and write timeouts. */
+/** A pool that prepares each new SQLite session; MySQL sessions prepare themselves. */
 class PreparingSessionPool : public Poco::Data::SessionPool {
  public:
   PreparingSessionPool(const DatabaseSettings& settings, const std::string& connector,
                        const std::string& connection_string)
       : Poco::Data::SessionPool(connector, connection_string, settings.pool_min, settings.pool_max),
-        dialect_(settings.dialect),
-        read_timeout_seconds_(settings.read_timeout_seconds) {}
+        dialect_(settings.dialect) {}
 
  protected:
   void customizeSession(Poco::Data::Session& session) override {
-    if (dialect_ == Dialect::kSqlite) {
-      // Pragmas are per connection, so every pooled connection needs them.
-      session << "PRAGMA journal_mode=WAL", now;
-      session << "PRAGMA busy_timeout=5000", now;
-      session << "PRAGMA foreign_keys=ON", now;
-      session << "PRAGMA synchronous=NORMAL", now;
-      return;
-    }
-    // TODO: Connector/C reads its timeout options when it connects, so these apply only after
-    // an automatic reconnect. Until then a query on a hung server can outlast the timeout.
-    session.setConnectionTimeout(static_cast<std::size_t>(read_timeout_seconds_));
+    if (dialect_ != Dialect::kSqlite) return;
+    // Pragmas are per connection, so every pooled connection needs them.
+    session << "PRAGMA journal_mode=WAL", now;
+    session << "PRAGMA busy_timeout=5000", now;
+    session << "PRAGMA foreign_keys=ON", now;
+    session << "PRAGMA synchronous=NORMAL", now;
   }
 
  private:
   Dialect dialect_;
-  int read_timeout_seconds_;
 };
 
 /**
  * Poco 1.11 reads host, port, user, password, db, compress, auto-reconnect, secure-auth,
- * character-set, reset and fail-readonly and ignores other keys; it has no timeout keys.
- * secure-auth has no effect with MariaDB's client library, which lacks that option.
+ * character-set, reset and fail-readonly and ignores other keys. Automatic reconnection stays
+ * off: it would silently drop session settings and an open transaction. A broken session is
+ * closed instead and the pool opens a new one.
  */
-std::string mysqlConnectionString(const DatabaseSettings& settings) {
+std::string mysqlConnectionString(const DatabaseSettings& settings, bool with_schema) {
   return "host=" + settings.host + ";port=" + std::to_string(settings.port) +
-         ";db=" + settings.schema + ";user=" + settings.user + ";password=" + settings.password +
-         ";compress=true;auto-reconnect=true;secure-auth=true;character-set=utf8mb4";
+         (with_schema ? ";db=" + settings.schema : std::string()) + ";user=" + settings.user +
+         ";password=" + settings.password + ";auto-reconnect=false;character-set=utf8mb4";
+}
+
+bool isSchemaName(const std::string& schema) {
+  return !schema.empty() && schema.size() <= 64 &&
+         std::all_of(schema.begin(), schema.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_';
+         });
+}
+
+void checkMysqlSettings(const DatabaseSettings& settings) {
+  if (!isSchemaName(settings.schema)) {
+    throw std::invalid_argument("invalid MySQL schema `" + settings.schema +
+                                "`: use 1-64 characters of A-Z, a-z, 0-9 and _");
+  }
+  if (settings.user.empty()) {
+    throw std::invalid_argument("empty MySQL user: set the database user of the module");
+  }
+  if (settings.port < 1 || settings.port > 65535) {
+    throw std::invalid_argument("invalid MySQL port " + std::to_string(settings.port) +
+                                ": use 1-65535");
+  }
+  // The connection string has no escaping: a `;` would split a value, and Poco trims spaces.
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"host", &settings.host}, {"user", &settings.user}, {"password", &settings.password}};
+  for (const auto& [field, value] : fields) {
+    if (value->find(';') != std::string::npos) {
+      throw std::invalid_argument(std::string("MySQL ") + field +
+                                  " contains `;`, which the connection string cannot carry");
+    }
+    if (!value->empty() && (std::isspace(static_cast<unsigned char>(value->front())) ||
+                            std::isspace(static_cast<unsigned char>(value->back())))) {
+      throw std::invalid_argument(std::string("MySQL ") + field +
+                                  " starts or ends with a space, which the connection string "
+                                  "cannot carry");
+    }
+  }
 }
 
 /** The databases in whose transaction the current thread is, to detect nesting. */
@@ -138,23 +186,12 @@ Database::Database(DatabaseSettings settings) : settings_(std::move(settings)) {
     }
     pool_ = std::make_unique<PreparingSessionPool>(
         settings_, TimedConnector::kSqlite,
-        TimedConnector::connectionString(settings_.connect_timeout_seconds, settings_.sqlite_path));
+        TimedConnector::connectionString(settings_, settings_.sqlite_path));
   } else {
-    // The connection string has no escaping, so a `;` would split a value.
-    const std::pair<const char*, const std::string*> fields[] = {{"host", &settings_.host},
-                                                                 {"schema", &settings_.schema},
-                                                                 {"user", &settings_.user},
-                                                                 {"password", &settings_.password}};
-    for (const auto& [field, value] : fields) {
-      if (value->find(';') != std::string::npos) {
-        throw std::invalid_argument(std::string("MySQL ") + field +
-                                    " contains `;`, which the connection string cannot carry");
-      }
-    }
+    checkMysqlSettings(settings_);
     pool_ = std::make_unique<PreparingSessionPool>(
         settings_, TimedConnector::kMysql,
-        TimedConnector::connectionString(settings_.connect_timeout_seconds,
-                                         mysqlConnectionString(settings_)));
+        TimedConnector::connectionString(settings_, mysqlConnectionString(settings_, true)));
   }
 }
 
@@ -179,18 +216,14 @@ std::string redact(std::string message, const std::string& password) {
   return message;
 }
 
-// TODO: a statement that fails because the server went away (MySQL errors 2006 and 2013)
-// arrives as a plain StatementException and is reported as a failure rather than an outage.
-bool isOutage(const Poco::Exception& e) {
-  return dynamic_cast<const Poco::Data::ConnectionFailedException*>(&e) ||
-         dynamic_cast<const Poco::Data::NotConnectedException*>(&e) ||
-         dynamic_cast<const Poco::Data::SessionUnavailableException*>(&e) ||
-         dynamic_cast<const Poco::Data::SessionPoolExhaustedException*>(&e) ||
-         dynamic_cast<const Poco::Data::MySQL::ConnectionException*>(&e) ||
-         dynamic_cast<const Poco::Data::SQLite::CantOpenDBFileException*>(&e) ||
-         dynamic_cast<const Poco::Data::SQLite::DBLockedException*>(&e) ||
-         dynamic_cast<const Poco::Data::SQLite::TableLockedException*>(&e) ||
-         dynamic_cast<const Poco::Data::SQLite::IOErrorException*>(&e);
+/** Makes the pool close `session` when it comes back instead of lending it again. */
+void discard(Poco::Data::Session& session, Dialect dialect) {
+  if (dialect != Dialect::kMysql) return;
+  try {
+    session.setFeature(kDiscardSessionFeature, true);
+  } catch (const Poco::Exception&) {
+    // A session that cannot take the mark is beyond use; the pool's own check drops it.
+  }
 }
 
 }  // namespace
@@ -218,6 +251,24 @@ Poco::Data::Session Database::session() {
   }
 }
 
+void Database::withSession(const std::function<void(Poco::Data::Session&)>& work) {
+  Poco::Data::Session session = this->session();
+  try {
+    work(session);
+  } catch (const Poco::Exception& e) {
+    if (isOutage(e)) {
+      discard(session, settings_.dialect);
+      throw Unavailable(describe(settings_) +
+                        " failed: " + redact(e.displayText(), settings_.password));
+    }
+    if (isLockWaitTimeout(e)) {
+      throw Unavailable(describe(settings_) +
+                        " is busy: " + redact(e.displayText(), settings_.password));
+    }
+    throw;
+  }
+}
+
 void Database::transaction(const std::function<void(Poco::Data::Session&)>& work) {
   if (std::find(transactions_of_this_thread.begin(), transactions_of_this_thread.end(), this) !=
       transactions_of_this_thread.end()) {
@@ -233,50 +284,100 @@ void Database::transaction(const std::function<void(Poco::Data::Session&)>& work
   if (settings_.dialect == Dialect::kSqlite) writer = std::unique_lock(sqlite_writer_);
 
   Poco::Data::Session session = this->session();
-  try {
-    if (settings_.dialect == Dialect::kSqlite) {
-      session << "BEGIN IMMEDIATE", now;
-    } else {
-      session.begin();
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (settings_.dialect == Dialect::kSqlite) {
+        session << "BEGIN IMMEDIATE", now;
+      } else {
+        session.begin();
+      }
+    } catch (const Poco::Exception& e) {
+      if (!isOutage(e)) throw;
+      discard(session, settings_.dialect);
+      throw Unavailable("cannot begin a transaction on " + describe(settings_) + ": " +
+                        redact(e.displayText(), settings_.password));
     }
+
+    try {
+      work(session);
+      if (settings_.dialect == Dialect::kSqlite) {
+        session << "COMMIT", now;
+      } else {
+        session.commit();
+      }
+      return;
+    } catch (...) {
+      bool rolled_back = true;
+      try {
+        if (settings_.dialect == Dialect::kSqlite) {
+          session << "ROLLBACK", now;
+        } else {
+          session.rollback();
+        }
+      } catch (...) {
+        // The original failure matters more. A session that cannot roll back is not reused.
+        rolled_back = false;
+        discard(session, settings_.dialect);
+      }
+      try {
+        throw;
+      } catch (const Poco::Exception& e) {
+        if (isDeadlock(e) && rolled_back && attempt < kTransactionAttempts) continue;
+        if (isOutage(e)) {
+          discard(session, settings_.dialect);
+          throw Unavailable(describe(settings_) + " failed during a transaction: " +
+                            redact(e.displayText(), settings_.password));
+        }
+        if (isLockWaitTimeout(e) || isDeadlock(e)) {
+          throw Unavailable(describe(settings_) +
+                            " is busy: " + redact(e.displayText(), settings_.password));
+        }
+        throw;
+      }
+    }
+  }
+}
+
+void Database::createSchema() {
+  if (settings_.dialect != Dialect::kMysql) return;
+
+  const std::string connection_string =
+      TimedConnector::connectionString(settings_, mysqlConnectionString(settings_, false));
+  std::unique_ptr<Poco::Data::Session> session;
+  try {
+    session = std::make_unique<Poco::Data::Session>(TimedConnector::kMysql, connection_string);
   } catch (const Poco::Exception& e) {
-    if (!isOutage(e)) throw;
-    throw Unavailable("cannot begin a transaction on " + describe(settings_) + ": " +
-                      redact(e.displayText(), settings_.password));
+    throw Unavailable("cannot connect to MySQL at " + settings_.host + ":" +
+                      std::to_string(settings_.port) + " to create schema " + settings_.schema +
+                      ": " + redact(e.displayText(), settings_.password));
   }
 
   try {
-    work(session);
-    if (settings_.dialect == Dialect::kSqlite) {
-      session << "COMMIT", now;
-    } else {
-      session.commit();
-    }
-  } catch (...) {
-    try {
-      if (settings_.dialect == Dialect::kSqlite) {
-        session << "ROLLBACK", now;
-      } else {
-        session.rollback();
-      }
-    } catch (...) {
-      // The original failure matters more, and a broken connection ends its transaction anyway.
-    }
-    try {
-      throw;
-    } catch (const Poco::Exception& e) {
-      if (!isOutage(e)) throw;
-      throw Unavailable(describe(settings_) + " failed during a transaction: " +
+    std::string schema = settings_.schema;
+    int64_t existing = 0;
+    *session << "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+        into(existing), use(schema), now;
+    if (existing > 0) return;
+    // The name was checked to be [A-Za-z0-9_], so it can be quoted into the statement.
+    *session << "CREATE DATABASE IF NOT EXISTS `" + schema +
+                    "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        now;
+  } catch (const Poco::Exception& e) {
+    if (isOutage(e)) {
+      throw Unavailable("MySQL at " + settings_.host + ":" + std::to_string(settings_.port) +
+                        " failed while creating schema " + settings_.schema + ": " +
                         redact(e.displayText(), settings_.password));
     }
+    throw std::runtime_error("cannot create MySQL schema " + settings_.schema + ": " +
+                             redact(e.displayText(), settings_.password) +
+                             "; create it or grant the user CREATE on it");
   }
 }
 
 std::string Database::ping() {
   try {
-    Poco::Data::Session session = this->session();
     int one = 0;
-    session << "SELECT 1", into(one), now;
+    withSession([&](Poco::Data::Session& session) { session << "SELECT 1", into(one), now; });
     if (one != 1) return describe(settings_) + " answered " + std::to_string(one) + " to SELECT 1";
     return "";
   } catch (const Unavailable& e) {

@@ -24,8 +24,8 @@ struct DatabaseSettings {
   std::string password;
   int pool_min = 1;
   int pool_max = 8;
-  int connect_timeout_seconds = 3;
-  int read_timeout_seconds = 5;
+  int connect_timeout_seconds = 3;  // also the longest wait for a free pooled session
+  int read_timeout_seconds = 5;     // MySQL: bounds every read and write on a connection
 };
 
 /**
@@ -39,14 +39,36 @@ class Database {
   ~Database();
 
   Dialect dialect() const { return settings_.dialect; }
+  /**
+   * A pooled session. Statements run on it directly report failures as Poco exceptions;
+   * prefer withSession() or transaction(), which turn outages into Unavailable.
+   */
   Poco::Data::Session session();
+
+  /**
+   * Runs `work` on a pooled session outside a transaction (reads, single statements). An
+   * outage throws Unavailable and the broken session is closed, not returned to the pool, so
+   * the next caller connects afresh once the server is back. Other failures pass through.
+   */
+  void withSession(const std::function<void(Poco::Data::Session&)>& work);
 
   /**
    * Runs `work` in one transaction and commits, or rolls back and rethrows. On SQLite the
    * transaction is `BEGIN IMMEDIATE` under a process-wide writer lock, so concurrent writers
-   * queue instead of failing with SQLITE_BUSY.
+   * queue instead of failing with SQLITE_BUSY. On MySQL it is START TRANSACTION at READ
+   * COMMITTED; a transaction the server rolled back as a deadlock victim runs again (at most
+   * three times in all), so `work` must only touch the database and its own results. Outages
+   * and lock wait timeouts throw Unavailable, like withSession().
    */
   void transaction(const std::function<void(Poco::Data::Session&)>& work);
+
+  /**
+   * MySQL: creates the schema with utf8mb4 (utf8mb4_unicode_ci) when it does not exist,
+   * connecting without a default schema. SQLite: nothing, the file appears on first use.
+   * Throws Unavailable when the server cannot be reached, std::runtime_error when the user
+   * may not create it.
+   */
+  void createSchema();
 
   /** Empty when a trivial query succeeds, else the reason. */
   std::string ping();

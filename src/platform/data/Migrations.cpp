@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "platform/Clock.h"
+#include "platform/data/DataErrors.h"
 #include "platform/log/Log.h"
 
 namespace agora::data {
@@ -23,6 +24,7 @@ const char* const kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "module VARCHAR(64) NOT NULL, version INT NOT NULL, description VARCHAR(255) NOT NULL, "
     "applied_at VARCHAR(32) NOT NULL, PRIMARY KEY (module, version))";
+const char* const kMysqlTableOptions = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
 void checkModuleName(const std::string& module) {
   const bool valid = !module.empty() && module.size() <= kMaxModuleLength &&
@@ -58,13 +60,25 @@ std::vector<const Migration*> inVersionOrder(const std::string& module,
 }
 
 void createMigrationsTable(Database& database) {
+  std::string statement = kCreateMigrationsTable;
+  if (database.dialect() == Dialect::kMysql) statement += kMysqlTableOptions;
   try {
-    Poco::Data::Session session = database.session();
-    session << kCreateMigrationsTable, now;
+    database.withSession([&](Poco::Data::Session& session) { session << statement, now; });
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("failed to create table schema_migrations: " + e.displayText() +
                              "; check that the database user may create tables");
   }
+}
+
+bool migrationsTableExists(Database& database) {
+  const std::string sql =
+      database.dialect() == Dialect::kSqlite
+          ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+          : "SELECT COUNT(*) FROM information_schema.TABLES"
+            " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations'";
+  Poco::Int64 count = 0;
+  database.withSession([&](Poco::Data::Session& session) { session << sql, into(count), now; });
+  return count > 0;
 }
 
 bool isApplied(Poco::Data::Session& session, const std::string& module, int version) {
@@ -102,6 +116,7 @@ void applyOne(Poco::Data::Session& session, Dialect dialect, const std::string& 
   } catch (const Unavailable& e) {
     throw Unavailable(name + " stopped: " + e.what());
   } catch (const Poco::Exception& e) {
+    if (isOutage(e)) throw Unavailable(name + " stopped: " + e.displayText());
     throw std::runtime_error(name + " failed: " + e.displayText() + "; fix it and restart");
   } catch (const std::exception& e) {
     throw std::runtime_error(name + " failed: " + e.what() + "; fix it and restart");
@@ -143,15 +158,25 @@ int applySqlite(Database& database, const std::string& module,
  * MySQL: a named lock held by one connection for the whole run keeps other instances out.
  * DDL commits implicitly, so a failed migration may leave part of its schema changes. Each
  * version is recorded right after its statements, so a completed migration never runs twice.
+ * The lock is per schema and module (lock names are server-wide and at most 64 characters,
+ * hence the digest), so instances migrating other schemas on the same server do not wait.
  */
 int applyMysql(Database& database, const std::string& module,
                const std::vector<const Migration*>& ordered) {
   Poco::Data::Session session = database.session();
-  std::string lock_name = "agora_migrate_" + module;
+  std::string lock_name;
+  std::string module_name = module;
   int wait_seconds = kLockWaitSeconds;
 
   Poco::Nullable<Poco::Int64> locked;
-  session << "SELECT GET_LOCK(?, ?)", into(locked), use(lock_name), use(wait_seconds), now;
+  try {
+    session << "SELECT CONCAT('agora_migrate_', LEFT(SHA2(CONCAT(DATABASE(), '/', ?), 256), 40))",
+        into(lock_name), use(module_name), now;
+    session << "SELECT GET_LOCK(?, ?)", into(locked), use(lock_name), use(wait_seconds), now;
+  } catch (const Poco::Exception& e) {
+    if (isOutage(e)) throw Unavailable("migrations of module " + module + ": " + e.displayText());
+    throw;
+  }
   if (locked.isNull() || locked.value() != 1) {
     throw std::runtime_error("timed out after " + std::to_string(kLockWaitSeconds) +
                              " s waiting for migration lock " + lock_name +
@@ -203,14 +228,21 @@ int applyMigrations(Database& database, const std::string& module,
 
 int appliedVersion(Database& database, const std::string& module) {
   checkModuleName(module);
-  createMigrationsTable(database);
+  if (!migrationsTableExists(database)) return 0;
 
-  Poco::Data::Session session = database.session();
   std::string module_name = module;
   Poco::Nullable<int> version;
-  session << "SELECT MAX(version) FROM schema_migrations WHERE module = ?", into(version),
-      use(module_name), now;
+  database.withSession([&](Poco::Data::Session& session) {
+    session << "SELECT MAX(version) FROM schema_migrations WHERE module = ?", into(version),
+        use(module_name), now;
+  });
   return version.isNull() ? 0 : version.value();
+}
+
+int latestVersion(const std::vector<Migration>& migrations) {
+  int latest = 0;
+  for (const Migration& migration : migrations) latest = std::max(latest, migration.version);
+  return latest;
 }
 
 }  // namespace agora::data

@@ -1,10 +1,10 @@
 // Versioned schema migrations per module, recorded in a `schema_migrations` table.
 #pragma once
 
-#include "platform/data/Database.h"
-
 #include <string>
 #include <vector>
+
+#include "platform/data/Database.h"
 
 namespace agora::data {
 
@@ -23,7 +23,10 @@ struct Migration {
 int applyMigrations(Database& database, const std::string& module,
                     const std::vector<Migration>& migrations);
 
-/** The highest applied version (0 when none). */
+/** The highest applied version (0 when none, also before any migration ran); writes nothing. */
 int appliedVersion(Database& database, const std::string& module);
+
+/** The highest version among `migrations` (0 when empty): what this binary expects. */
+int latestVersion(const std::vector<Migration>& migrations);
 
 }  // namespace agora::data
