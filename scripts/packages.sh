@@ -8,4 +8,11 @@ AGORA_BUILD_PACKAGES=(
 AGORA_TEST_PACKAGES=(
   "${AGORA_BUILD_PACKAGES[@]}"
   libgtest-dev
+  redis-server redis-tools
+  mariadb-server mariadb-client
+  nginx
+)
+# What scripts/topology.sh runs besides agora itself.
+AGORA_TOPOLOGY_PACKAGES=(
+  nginx openssl curl mariadb-server mariadb-client redis-server redis-tools
 )

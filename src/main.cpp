@@ -56,7 +56,11 @@ int run(const CommandLine& command_line) {
     application.migrate();
     return 0;
   }
-  if (config.getBool("database.migrate_on_start")) application.migrate();
+  if (config.getBool("database.migrate_on_start")) {
+    application.migrate();
+  } else if (config.getBool("database.require_current_schema")) {
+    application.requireCurrentSchemas();
+  }
 
   if (command_line.command == agora::app::Command::kCreateUser) {
     std::string id = application.createUser(command_line.email, readPassword(),

@@ -6,6 +6,7 @@
 #include "app/SessionStoreFactory.h"
 #include "app/DemoData.h"
 #include "app/OpenApiDocument.h"
+#include "app/RemoteServices.h"
 #include "modules/auth/AuthModule.h"
 #include "modules/catalog/CatalogModule.h"
 #include "modules/orders/OrdersModule.h"
@@ -37,6 +38,7 @@ struct Application::Parts {
   std::shared_ptr<security::SigningKey> signing_key;
   std::shared_ptr<security::PublicKeySet> public_keys = std::make_shared<security::PublicKeySet>();
   std::shared_ptr<http::Authenticator> authenticator;
+  std::unique_ptr<RemoteServices> remote;
 
   std::map<std::string, std::shared_ptr<data::Database>> databases;
   std::shared_ptr<users::UsersModule> users;
@@ -91,6 +93,11 @@ Application::Application(const config::Config& config, std::vector<std::string> 
   parts.authenticator = std::make_shared<sessions::SessionAuthenticator>(
       verifier, parts.session_store, parts.clock,
       parts.config.getInt("auth.session_check_cache_milliseconds", 0, 1000));
+  parts.remote = std::make_unique<RemoteServices>(parts.config, parts.role_label, parts.registry,
+                                                  parts.signing_key);
+  if (!parts.has("auth") && parts.remote->hasAuthUrl()) {
+    parts.authenticator = parts.remote->refreshingKeys(parts.authenticator, parts.public_keys);
+  }
 
   for (const auto& role : parts.roles) {
     if (role != "auth") parts.databases[role] = makeDatabase(parts.config, role);
@@ -102,19 +109,16 @@ Application::Application(const config::Config& config, std::vector<std::string> 
     parts.modules.push_back(parts.users);
   }
   if (parts.has("auth")) {
-    if (!parts.users) {
-      // TODO: a remote UsersApi adapter over HTTP lets the auth role run without users.
-      throw config::ConfigError("role auth needs role users in the same process for now");
-    }
+    auto users_api = parts.users ? parts.users->api() : parts.remote->usersApi();
     parts.auth = std::make_shared<auth::AuthModule>(parts.config, parts.session_store,
-                                                    parts.users->api(), parts.signing_key,
+                                                    users_api, parts.signing_key,
                                                     parts.public_keys, parts.authenticator,
-                                                    parts.clock);
-    parts.users->setSessionRevoker(parts.auth->sessionRevoker());
+                                                    parts.clock,
+                                                    makeLoginThrottle(parts.config, parts.clock));
+    if (parts.users) parts.users->setSessionRevoker(parts.auth->sessionRevoker());
     parts.modules.push_back(parts.auth);
   } else if (parts.users) {
-    // TODO: a remote SessionRevoker adapter lets the users role run without auth.
-    throw config::ConfigError("role users needs role auth in the same process for now");
+    parts.users->setSessionRevoker(parts.remote->sessionRevoker());
   }
   if (parts.has("catalog")) {
     parts.catalog = std::make_shared<catalog::CatalogModule>(parts.config,
@@ -122,12 +126,9 @@ Application::Application(const config::Config& config, std::vector<std::string> 
     parts.modules.push_back(parts.catalog);
   }
   if (parts.has("orders")) {
-    if (!parts.catalog) {
-      // TODO: a remote CatalogApi adapter lets the orders role run without catalog.
-      throw config::ConfigError("role orders needs role catalog in the same process for now");
-    }
-    parts.orders = std::make_shared<orders::OrdersModule>(
-        parts.config, parts.databases["orders"], parts.catalog->api(), parts.clock);
+    auto catalog_api = parts.catalog ? parts.catalog->api() : parts.remote->catalogApi();
+    parts.orders = std::make_shared<orders::OrdersModule>(parts.config, parts.databases["orders"],
+                                                          catalog_api, parts.clock);
     parts.modules.push_back(parts.orders);
   }
 
@@ -137,18 +138,47 @@ Application::Application(const config::Config& config, std::vector<std::string> 
 
 Application::~Application() = default;
 
+namespace {
+
+/** The migrations of each selected module that has a database. */
+std::vector<std::pair<std::string, std::vector<data::Migration>>> migrationsOf(
+    const std::vector<std::string>& roles) {
+  std::vector<std::pair<std::string, std::vector<data::Migration>>> all;
+  for (const auto& role : roles) {
+    if (role == "users") all.emplace_back(role, users::UsersModule::migrations());
+    if (role == "catalog") all.emplace_back(role, catalog::CatalogModule::migrations());
+    if (role == "orders") all.emplace_back(role, orders::OrdersModule::migrations());
+  }
+  return all;
+}
+
+}  // namespace
+
 void Application::migrate() {
   Parts& parts = *parts_;
-  auto run = [&](const std::string& module, const std::vector<data::Migration>& migrations) {
-    int applied = data::applyMigrations(*parts.databases.at(module), module, migrations);
+  const bool create_schema = parts.config.getBool("database.create_schema");
+  for (const auto& [module, migrations] : migrationsOf(parts.roles)) {
+    data::Database& database = *parts.databases.at(module);
+    if (create_schema) database.createSchema();
+    int applied = data::applyMigrations(database, module, migrations);
     Poco::JSON::Object fields;
     fields.set("applied", applied);
-    fields.set("version", data::appliedVersion(*parts.databases.at(module), module));
+    fields.set("version", data::appliedVersion(database, module));
     log::info(module, "migrations_applied", fields);
-  };
-  if (parts.users) run("users", users::UsersModule::migrations());
-  if (parts.catalog) run("catalog", catalog::CatalogModule::migrations());
-  if (parts.orders) run("orders", orders::OrdersModule::migrations());
+  }
+}
+
+void Application::requireCurrentSchemas() {
+  Parts& parts = *parts_;
+  for (const auto& [module, migrations] : migrationsOf(parts.roles)) {
+    const int applied = data::appliedVersion(*parts.databases.at(module), module);
+    const int expected = data::latestVersion(migrations);
+    if (applied >= expected) continue;
+    throw std::runtime_error("the " + module + " schema is at migration version " +
+                             std::to_string(applied) + " but this agora needs version " +
+                             std::to_string(expected) + ": run `agora migrate --role=" + module +
+                             "` or set database.migrate_on_start=true");
+  }
 }
 
 void Application::seedDemo() {
@@ -170,6 +200,13 @@ void Application::start() {
   Parts& parts = *parts_;
   const config::Config& config = parts.config;
 
+  parts.remote->loadKeysAtStartup();
+  if (parts.public_keys->size() == 0) {
+    throw config::ConfigError("role " + parts.role_label +
+                              " has no key to verify tokens with: set services.auth.url to the "
+                              "auth role (e.g. http://auth:8080) to load its keys");
+  }
+
   http::ServerSettings settings = apiServerSettings(config, parts.role_label);
   if (settings.tls) {
     security::loadOrCreateSelfSignedCertificate(settings.tls_certificate_file,
@@ -179,6 +216,9 @@ void Application::start() {
                                                         parts.authenticator, parts.registry);
 
   auto readiness = [&parts]() -> std::string {
+    // Every role checks bearer tokens against the session store.
+    std::string store_problem = parts.session_store->ping();
+    if (!store_problem.empty()) return "session store: " + store_problem;
     for (const auto& module : parts.modules) {
       std::string problem = module->readinessProblem();
       if (!problem.empty()) return module->name() + ": " + problem;

@@ -26,8 +26,16 @@ class Application {
   Application(const config::Config& config, std::vector<std::string> roles);
   ~Application();
 
-  /** Applies pending migrations of every selected module's database. */
+  /**
+   * Applies pending migrations of every selected module's database, first creating a missing
+   * MySQL schema when `database.create_schema` is on.
+   */
   void migrate();
+  /**
+   * Throws std::runtime_error naming the module, its applied and the expected version when a
+   * selected module's schema is older than this binary's migrations.
+   */
+  void requireCurrentSchemas();
   /** Creates demo products and the demo admin when missing; prints the admin password once. */
   void seedDemo();
   /** Creates an account from the command line (admin bootstrap); returns the user id. */

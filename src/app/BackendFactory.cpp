@@ -59,9 +59,9 @@ void loadTokenKeys(const config::Config& config, bool signs_tokens,
     public_keys.add(signing_key->keyId(), signing_key->publicPem());
   }
 
-  // TODO: roles in other processes should load the auth role's JWKS instead of the key file.
   if (!signs_tokens && std::filesystem::exists(signing_key_file)) {
-    // A process without the auth role on the same data folder verifies with that key.
+    // A process without the auth role on the same data folder verifies with that key; others
+    // load the auth role's JWK Set (services.auth.url, see RemoteServices).
     auto key = security::SigningKey::fromPem(readFile(signing_key_file));
     public_keys.add(key.keyId(), key.publicPem());
   }

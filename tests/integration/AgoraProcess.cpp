@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -101,11 +102,38 @@ AgoraProcess::AgoraProcess(std::vector<std::string> extra_arguments,
                            std::map<std::string, std::string> environment) {
   data_dir_ = makeTemporaryFolder();
 
-  std::vector<std::string> arguments = {AGORA_BINARY, "--role=all", "--seed-demo",
-                                        "--port",     "0",          "--admin-port",
-                                        "0",          "--data-dir", data_dir_};
+  std::vector<std::string> arguments = {AGORA_BINARY,   "--role=all", "--seed-demo", "--port", "0",
+                                        "--admin-port", "0",          "--data-dir",  data_dir_};
   arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
+  launch(std::move(arguments), environment);
+}
 
+AgoraProcess::AgoraProcess(ExactArguments, std::vector<std::string> arguments,
+                           std::map<std::string, std::string> environment) {
+  auto named = std::find(arguments.begin(), arguments.end(), "--data-dir");
+  if (named != arguments.end() && named + 1 != arguments.end()) {
+    data_dir_ = *(named + 1);
+    owns_data_dir_ = false;
+  } else {
+    data_dir_ = makeTemporaryFolder();
+    arguments.insert(arguments.end(), {"--data-dir", data_dir_});
+  }
+  arguments.insert(arguments.begin(), AGORA_BINARY);
+  launch(std::move(arguments), environment);
+}
+
+std::unique_ptr<AgoraProcess> AgoraProcess::withArguments(
+    std::vector<std::string> arguments, std::map<std::string, std::string> environment) {
+  return std::unique_ptr<AgoraProcess>(
+      new AgoraProcess(ExactArguments{}, std::move(arguments), std::move(environment)));
+}
+
+std::string AgoraProcess::apiUrl() const {
+  return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(api_port_);
+}
+
+void AgoraProcess::launch(std::vector<std::string> arguments,
+                          const std::map<std::string, std::string>& environment) {
   std::map<std::string, std::string> variables;
   for (char** entry = environ; *entry; ++entry) {
     std::string text = *entry;
@@ -169,6 +197,7 @@ void AgoraProcess::readOutput() {
         auto object = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
         api_port_ = object->getValue<int>("api_port");
         admin_port_ = object->getValue<int>("admin_port");
+        tls_ = object->optValue<bool>("tls", true);
         started_.notify_all();
       }
     }
@@ -203,10 +232,15 @@ void AgoraProcess::stop() {
 AgoraProcess::~AgoraProcess() {
   stop();
   std::error_code ignored;
-  std::filesystem::remove_all(data_dir_, ignored);
+  if (owns_data_dir_) std::filesystem::remove_all(data_dir_, ignored);
 }
 
 HttpResult AgoraProcess::call(const HttpCall& request) const {
+  if (!tls_) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(api_port_));
+    session.setTimeout(Poco::Timespan(30, 0));
+    return exchange(session, request);
+  }
   Poco::Net::HTTPSClientSession session("127.0.0.1", static_cast<Poco::UInt16>(api_port_),
                                         clientContext());
   session.setTimeout(Poco::Timespan(30, 0));

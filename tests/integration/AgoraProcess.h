@@ -51,7 +51,18 @@ class AgoraProcess {
                         std::map<std::string, std::string> environment = {});
   ~AgoraProcess();
 
+  /**
+   * Starts agora with exactly `arguments` (everything after the program name), for processes
+   * with other roles than all. Adds a private data folder unless the arguments name one with
+   * --data-dir (the caller then owns that folder). Requests go over HTTP or HTTPS as the
+   * process's `started` line reports.
+   */
+  static std::unique_ptr<AgoraProcess> withArguments(
+      std::vector<std::string> arguments, std::map<std::string, std::string> environment = {});
+
   int apiPort() const { return api_port_; }
+  /** The API base URL, e.g. "http://127.0.0.1:41234", for other processes to call. */
+  std::string apiUrl() const;
   int adminPort() const { return admin_port_; }
   const std::string& dataDir() const { return data_dir_; }
 
@@ -72,9 +83,16 @@ class AgoraProcess {
   std::vector<std::string> logLines() const;
 
  private:
+  struct ExactArguments {};
+  AgoraProcess(ExactArguments, std::vector<std::string> arguments,
+               std::map<std::string, std::string> environment);
+  void launch(std::vector<std::string> arguments,
+              const std::map<std::string, std::string>& environment);
   void readOutput();
 
   std::string data_dir_;
+  bool owns_data_dir_ = true;
+  bool tls_ = true;
   pid_t pid_ = -1;
   int exit_status_ = -1;
   int output_fd_ = -1;

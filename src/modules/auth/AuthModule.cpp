@@ -24,6 +24,7 @@ constexpr std::size_t kMaxEmailCodePoints = 320;
 constexpr std::size_t kMaxPasswordCodePoints = 1024;
 constexpr std::size_t kMaxRefreshTokenCodePoints = 512;
 constexpr std::size_t kMaxClientIdCodePoints = 128;
+constexpr std::size_t kMaxSessionIdCodePoints = 64;
 
 bool isBlank(const std::string& text) {
   return std::all_of(text.begin(), text.end(),
@@ -125,6 +126,8 @@ void AuthModule::registerRoutes(http::Router& router) {
   router.add({"GET", "/internal/auth/verify", Access::kPublic, bind(&AuthModule::verify), false});
   router.add({"POST", "/internal/auth/service-token", Access::kPublic,
               bind(&AuthModule::serviceToken), true});
+  router.add({"POST", "/internal/auth/users/{id}/sessions/revoke", Access::kService,
+              bind(&AuthModule::revokeUserSessions), true});
 }
 
 std::string AuthModule::readinessProblem() {
@@ -282,6 +285,19 @@ http::Response AuthModule::serviceToken(http::Request& request) {
   body->set("access_token", token.access_token);
   body->set("token_type", "Bearer");
   body->set("expires_in", std::max<int64_t>(token.expires_at - service_->now(), 0));
+  return http::Response::json(200, body);
+}
+
+http::Response AuthModule::revokeUserSessions(http::Request& request) {
+  auto reader = json::JsonReader::parse(request.body);
+  const std::string keep_session_id =
+      reader.optionalString("keep_session_id", 0, kMaxSessionIdCodePoints).value_or("");
+  reader.rejectUnknown({"keep_session_id"});
+  reader.finish();
+
+  const int revoked = revoker_->revokeAllSessions(request.param("id"), keep_session_id);
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+  body->set("revoked", revoked);
   return http::Response::json(200, body);
 }
 

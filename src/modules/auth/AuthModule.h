@@ -60,6 +60,8 @@ class AuthModule : public http::Module {
   http::Response jwks(http::Request& request);
   http::Response verify(http::Request& request);
   http::Response serviceToken(http::Request& request);
+  /** The users role in another process ends a user's sessions through this route. */
+  http::Response revokeUserSessions(http::Request& request);
 
   http::Response grantResponse(const TokenGrant& grant) const;
   std::string refreshCookie(const std::string& value, int64_t max_age_seconds) const;

@@ -10,6 +10,7 @@
 #include "platform/data/Database.h"
 #include "platform/http/AccessCheck.h"
 #include "platform/http/Problem.h"
+#include "platform/http/RequestContext.h"
 #include "platform/http/RequestId.h"
 #include "platform/http/ResponseWriter.h"
 #include "platform/http/UrlCoding.h"
@@ -157,6 +158,8 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request,
     if (!inserted) entry->second += ", " + value;
   }
   req.request_id = acceptOrGenerateRequestId(req.header("x-request-id"));
+  // Calls to other roles made while handling this request carry its id and trace.
+  RequestContextScope context(startRequestContext(req.request_id, req.header("traceparent")));
   req.client_ip = clientIpOf(request, settings_.trust_forwarded_for);
   const std::string& uri = request.getURI();
   std::size_t question = uri.find('?');
@@ -281,6 +284,8 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request,
   fields.set("duration_ms", std::round(seconds * 100000.0) / 100.0);
   fields.set("client_ip", req.client_ip);
   fields.set("role", settings_.role);
+  fields.set("trace_id", context.context().trace_id);
+  fields.set("span_id", context.context().span_id);
   if (req.principal) fields.set("user_id", req.principal->user_id);
   log::info("http", "request", fields);
 }
