@@ -84,7 +84,7 @@ start_mariadb() {
   mkdir -p "$dir/data" "$dir/run"
 
   mariadb-install-db --no-defaults "${mariadb_user_option[@]}" --datadir="$dir/data" \
-    --auth-root-authentication-method=socket --skip-test-db --skip-name-resolve >"$dir/install.log" 2>&1 || {
+    --auth-root-authentication-method=socket --skip-test-db --skip-name-resolve --force >"$dir/install.log" 2>&1 || {
     cat "$dir/install.log" >&2
     return 1
   }
