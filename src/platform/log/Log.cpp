@@ -3,12 +3,12 @@
 
 #include <Poco/JSON/Stringifier.h>
 
-#include <chrono>
-#include <ctime>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <sstream>
+
+#include "platform/log/LogLine.h"
 
 namespace agora::log {
 namespace {
@@ -47,20 +47,6 @@ const char* levelName(Level level) {
   return "off";
 }
 
-/** RFC 3339 UTC with milliseconds, e.g. 2026-12-04T16:19:32.123Z. */
-std::string timestampNow() {
-  auto now = std::chrono::system_clock::now();
-  auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[40];
-  std::size_t length = std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(text + length, sizeof(text) - length, ".%03dZ", static_cast<int>(millis % 1000));
-  return text;
-}
-
 }  // namespace
 
 std::optional<Level> parseLevel(std::string_view text) {
@@ -80,6 +66,12 @@ void setLevel(Level level) {
 void setModuleLevel(const std::string& module, Level level) {
   std::unique_lock lock(settings().mutex);
   settings().module_levels[module] = level;
+}
+
+void setModuleLevels(const std::map<std::string, Level>& levels) {
+  std::unique_lock lock(settings().mutex);
+  settings().module_levels =
+      std::map<std::string, Level, std::less<>>(levels.begin(), levels.end());
 }
 
 bool enabled(const std::string& module, Level level) {
@@ -105,16 +97,8 @@ void write(Level level, const std::string& module, const std::string& event,
   Poco::JSON::Stringifier::formatString(module, line);
   line << ",\"event\":";
   Poco::JSON::Stringifier::formatString(event, line);
-  if (fields.size() > 0) {
-    // The fields object renders as {...}; its members continue this line's object.
-    std::ostringstream members;
-    fields.stringify(members);
-    std::string text = members.str();
-    line << ',' << std::string_view(text).substr(1);
-  } else {
-    line << '}';
-  }
-  line << '\n';
+  appendRequestIds(line, fields);
+  closeLine(line, fields);
 
   std::string text = line.str();
   std::lock_guard lock(outputMutex());

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,14 +19,18 @@ std::optional<Level> parseLevel(std::string_view text);
 /** Sets the default level and the levels of named modules (thread-safe, changeable at run time). */
 void setLevel(Level level);
 void setModuleLevel(const std::string& module, Level level);
+/** Replaces every module level at once, e.g. after a configuration reload dropped some. */
+void setModuleLevels(const std::map<std::string, Level>& levels);
 bool enabled(const std::string& module, Level level);
 
 /** Sends lines to `stream` instead of stdout (tests); the caller keeps the stream open. */
 void setOutput(std::FILE* stream);
 
 /**
- * Writes one line: {"ts","level","module","event", ...fields}. Fields must never hold a
- * password, token, session key or other secret; the caller decides what goes in.
+ * Writes one line: {"ts","level","module","event", ...fields}. While this thread serves a
+ * request, "request_id", "trace_id" and "span_id" follow "event" unless `fields` sets them.
+ * Fields must never hold a password, token, session key or other secret; the caller decides
+ * what goes in.
  */
 void write(Level level, const std::string& module, const std::string& event,
            const Poco::JSON::Object& fields = Poco::JSON::Object());

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <regex>
 
+#include "platform/http/RequestContext.h"
 #include "platform/log/Log.h"
 
 namespace agora::log {
@@ -92,6 +93,45 @@ TEST_F(LogTest, ModuleLevelOverridesDefault) {
 TEST_F(LogTest, OffSilencesModule) {
   setModuleLevel("quiet", Level::kOff);
   EXPECT_FALSE(enabled("quiet", Level::kError));
+}
+
+TEST_F(LogTest, LineInRequestCarriesItsIds) {
+  http::RequestContext context = http::startRequestContext("log-request-1", std::nullopt);
+  const std::string trace_id = context.trace_id;
+  {
+    http::RequestContextScope scope(std::move(context));
+    info("orders", "order_placed");
+  }
+  auto written = lines();
+  ASSERT_EQ(written.size(), 1u);
+  auto object = Poco::JSON::Parser().parse(written[0]).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(object->getValue<std::string>("request_id"), "log-request-1");
+  EXPECT_EQ(object->getValue<std::string>("trace_id"), trace_id);
+  EXPECT_EQ(object->getValue<std::string>("span_id").size(), 16u);
+}
+
+TEST_F(LogTest, FieldsKeepTheirOwnIds) {
+  {
+    http::RequestContextScope scope(http::startRequestContext("log-request-2", std::nullopt));
+    Poco::JSON::Object fields;
+    fields.set("request_id", "explicit");
+    info("client", "call_failed", fields);
+  }
+  auto written = lines();
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].find("log-request-2"), std::string::npos) << written[0];
+  auto object = Poco::JSON::Parser().parse(written[0]).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(object->getValue<std::string>("request_id"), "explicit");
+  EXPECT_TRUE(object->has("trace_id"));
+}
+
+TEST_F(LogTest, ModuleLevelsReplacedWhole) {
+  setModuleLevel("quiet", Level::kError);
+  setModuleLevels({{"chatty", Level::kDebug}});
+  warn("quiet", "kept_again");
+  debug("chatty", "detail");
+  setModuleLevels({});
+  EXPECT_EQ(lines().size(), 2u);
 }
 
 TEST(LogLevel, ParsesNames) {
