@@ -11,8 +11,15 @@ AGORA_TEST_PACKAGES=(
   redis-server redis-tools
   mariadb-server mariadb-client
   nginx
+  prometheus
 )
 # What scripts/topology.sh runs besides agora itself.
 AGORA_TOPOLOGY_PACKAGES=(
   nginx openssl curl mariadb-server mariadb-client redis-server redis-tools
+)
+# What docker/test-containers.sh needs: a Docker engine, debootstrap for the base images,
+# and the servers it runs beside the containers.
+AGORA_CONTAINER_TEST_PACKAGES=(
+  docker.io debootstrap git openssl curl
+  nginx mariadb-server mariadb-client redis-server redis-tools
 )

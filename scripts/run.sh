@@ -22,7 +22,8 @@ done
 cat <<MSG
 
 Agora is starting with every role in one process and demo data.
-  API:                https://localhost:${port}/api/  (self-signed certificate: curl -k)
+  Storefront:         https://localhost:${port}/  (self-signed certificate: accept it once)
+  API:                https://localhost:${port}/api/  (curl -k)
   API description:    https://localhost:${port}/api/openapi.json
   Operations:         http://127.0.0.1:${AGORA_ADMIN_PORT:-9090}/readyz
   Log in as the demo admin with the email and password printed below (first start only).

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the debug preset and runs the whole suite with ctest.
+# Installs what is missing, builds the debug preset and runs the whole suite with ctest; with
+# AGORA_CONTAINER_TESTS=1 also the container image test (docker/test-containers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
@@ -10,3 +11,8 @@ jobs=$(nproc)
 cmake --preset debug >/dev/null
 cmake --build --preset debug -j "$jobs"
 ctest --preset debug -j "$jobs" --timeout 600
+
+# The container image proof needs a Docker engine of its own and a few minutes more.
+if [ "${AGORA_CONTAINER_TESTS:-0}" = 1 ]; then
+  docker/test-containers.sh
+fi

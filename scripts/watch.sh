@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Development watch mode: rebuilds incrementally and restarts agora --role=all whenever a
-# source or configuration file changes, keeping the data folder. Compile errors are shown
-# and the watch goes on. Extra arguments go to agora.
+# source, configuration or storefront file changes, keeping the data folder. Compile errors are
+# shown and the watch goes on. Extra arguments go to agora.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
@@ -28,8 +28,9 @@ while true; do
   else
     echo "watch: build failed; the previous server (if any) keeps running" >&2
   fi
-  # Wait for the next change of a source, header, CMake or configuration file.
+  # Wait for the next change of a source, header, CMake or configuration file, or of the
+  # storefront's files (compiled into the binary).
   inotifywait -q -r -e close_write,create,delete,move \
-    --include '.*\.(cpp|h|in|txt|json|properties|cmake)$' src config api CMakeLists.txt \
-    >/dev/null
+    --include '.*\.(cpp|h|in|txt|json|properties|cmake|html|js|css|svg)$' \
+    src config api cmake web/index.html web/assets CMakeLists.txt >/dev/null
 done

@@ -1,6 +1,7 @@
 // agora: parses the command line, layers the configuration and runs the selected roles.
 #include "app/Application.h"
 #include "app/CommandLine.h"
+#include "app/Probe.h"
 #include "platform/config/Config.h"
 #include "platform/log/Log.h"
 
@@ -8,8 +9,10 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -96,6 +99,13 @@ int main(int argc, char** argv) {
   }
   if (command_line.command == agora::app::Command::kVersion) {
     std::cout << "agora " << AGORA_VERSION << "\n";
+    return 0;
+  }
+  if (command_line.command == agora::app::Command::kProbe) {
+    return agora::app::probe(command_line.probe_url, std::chrono::seconds(3), std::cout);
+  }
+  if (command_line.command == agora::app::Command::kSleep) {
+    std::this_thread::sleep_for(std::chrono::seconds(command_line.sleep_seconds));
     return 0;
   }
 

@@ -6,17 +6,22 @@
 #include "app/SessionStoreFactory.h"
 #include "app/DemoData.h"
 #include "app/OpenApiDocument.h"
+#include "app/PoolMetrics.h"
 #include "app/RemoteServices.h"
+#include "app/WebFiles.h"
 #include "modules/auth/AuthModule.h"
 #include "modules/catalog/CatalogModule.h"
 #include "modules/orders/OrdersModule.h"
 #include "modules/users/UsersModule.h"
 #include "platform/Clock.h"
 #include "platform/data/Migrations.h"
+#include "platform/http/StaticFiles.h"
+#include "platform/log/Audit.h"
 #include "platform/log/Log.h"
 #include "platform/security/KeyFiles.h"
 #include "platform/sessions/SessionAuthenticator.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
@@ -41,6 +46,7 @@ struct Application::Parts {
   std::unique_ptr<RemoteServices> remote;
 
   std::map<std::string, std::shared_ptr<data::Database>> databases;
+  std::vector<std::shared_ptr<redis::RedisClientPool>> redis_pools;
   std::shared_ptr<users::UsersModule> users;
   std::shared_ptr<auth::AuthModule> auth;
   std::shared_ptr<catalog::CatalogModule> catalog;
@@ -67,6 +73,15 @@ void registerCommonRoutes(http::Router& router) {
               }});
 }
 
+/** Points the audit stream at `log.audit_file` (stdout when empty). */
+void applyAuditFile(const config::Config& config) {
+  try {
+    log::setAuditFile(config.getString("log.audit_file"));
+  } catch (const std::runtime_error& error) {
+    throw config::ConfigError(error.what());
+  }
+}
+
 std::string joinRoles(const std::vector<std::string>& roles) {
   if (roles.size() == 4) return "all";
   std::string joined;
@@ -83,10 +98,16 @@ Application::Application(const config::Config& config, std::vector<std::string> 
   parts.roles = std::move(roles);
   parts.role_label = joinRoles(parts.roles);
   applyLogLevels(parts.config);
+  applyAuditFile(parts.config);
+  const RedisPoolHook watch_pool = [&parts](const std::string& name,
+                                            std::shared_ptr<redis::RedisClientPool> pool) {
+    addRedisPoolMetrics(*parts.registry, name, pool);
+    parts.redis_pools.push_back(std::move(pool));
+  };
 
   // Keys first: every module verifies tokens, and the auth module signs them.
   loadTokenKeys(parts.config, parts.has("auth"), parts.signing_key, *parts.public_keys);
-  parts.session_store = makeSessionStore(parts.config, parts.clock);
+  parts.session_store = makeSessionStore(parts.config, parts.clock, watch_pool);
   auto verifier = std::make_shared<security::TokenVerifier>(
       parts.public_keys, parts.config.getString("auth.issuer"),
       parts.config.getString("auth.audience"), parts.config.getInt("auth.leeway_seconds", 0, 30));
@@ -100,12 +121,15 @@ Application::Application(const config::Config& config, std::vector<std::string> 
   }
 
   for (const auto& role : parts.roles) {
-    if (role != "auth") parts.databases[role] = makeDatabase(parts.config, role);
+    if (role == "auth") continue;
+    parts.databases[role] = makeDatabase(parts.config, role);
+    addDatabasePoolMetrics(*parts.registry, role, parts.databases[role]);
   }
 
   if (parts.has("users")) {
     parts.users = std::make_shared<users::UsersModule>(parts.config, parts.databases["users"],
                                                        parts.clock);
+    parts.users->setMetrics(parts.registry);
     parts.modules.push_back(parts.users);
   }
   if (parts.has("auth")) {
@@ -114,7 +138,9 @@ Application::Application(const config::Config& config, std::vector<std::string> 
                                                     users_api, parts.signing_key,
                                                     parts.public_keys, parts.authenticator,
                                                     parts.clock,
-                                                    makeLoginThrottle(parts.config, parts.clock));
+                                                    makeLoginThrottle(parts.config, parts.clock,
+                                                                      watch_pool));
+    parts.auth->setMetrics(parts.registry);
     if (parts.users) parts.users->setSessionRevoker(parts.auth->sessionRevoker());
     parts.modules.push_back(parts.auth);
   } else if (parts.users) {
@@ -123,17 +149,25 @@ Application::Application(const config::Config& config, std::vector<std::string> 
   if (parts.has("catalog")) {
     parts.catalog = std::make_shared<catalog::CatalogModule>(parts.config,
                                                              parts.databases["catalog"], parts.clock);
+    parts.catalog->setMetrics(parts.registry);
     parts.modules.push_back(parts.catalog);
   }
   if (parts.has("orders")) {
     auto catalog_api = parts.catalog ? parts.catalog->api() : parts.remote->catalogApi();
     parts.orders = std::make_shared<orders::OrdersModule>(parts.config, parts.databases["orders"],
                                                           catalog_api, parts.clock);
+    parts.orders->setMetrics(parts.registry);
     parts.modules.push_back(parts.orders);
   }
 
   for (const auto& module : parts.modules) module->registerRoutes(parts.router);
   registerCommonRoutes(parts.router);
+  // The built-in edge (every role in one process) also serves the web storefront; behind
+  // nginx the edge serves it instead.
+  if (parts.roles.size() == 4) {
+    http::StaticFiles::registerRoutes(std::make_shared<const http::StaticFiles>(webFiles()),
+                                      parts.router, {"/api/", "/internal/"});
+  }
 }
 
 Application::~Application() = default;
@@ -249,8 +283,13 @@ void Application::shutdown() {
 
   Poco::JSON::Object fields;
   fields.set("drain_seconds", drain_seconds);
+  fields.set("grace_seconds", grace_seconds);
   log::info("app", "draining", fields);
+  // Load balancers see /readyz fail at once. The listener stays open for the drain period, for
+  // requests routed here before they noticed, and each response closes its connection so
+  // that keep-alive clients reconnect to another replica.
   if (parts.admin_server) parts.admin_server->markDraining();
+  if (parts.api_server) parts.api_server->drain();
   std::this_thread::sleep_for(std::chrono::seconds(drain_seconds));
 
   if (parts.api_server) parts.api_server->stop(grace_seconds);
@@ -269,8 +308,7 @@ void Application::waitForTermination(const std::function<config::Config()>& relo
     if (sigwait(&signals, &received) != 0) continue;
     if (received == SIGHUP) {
       try {
-        applyLogLevels(reload());
-        log::info("app", "configuration_reloaded");
+        reconfigure(reload());
       } catch (const std::exception& error) {
         Poco::JSON::Object fields;
         fields.set("error", error.what());
@@ -283,6 +321,31 @@ void Application::waitForTermination(const std::function<config::Config()>& relo
     log::info("app", "termination_requested", fields);
     return;
   }
+}
+
+void Application::reconfigure(const config::Config& config) {
+  Parts& parts = *parts_;
+  // Everything is read and checked before anything changes, so a bad file changes nothing.
+  if (parts.auth) auth::AuthSettings::fromConfig(config);
+  const int redis_pool_size =
+      parts.redis_pools.empty() ? 0 : static_cast<int>(config.getInt("redis.pool_size", 1, 1024));
+  applyAuditFile(config);
+  applyLogLevels(config);
+
+  Poco::JSON::Array::Ptr applied = new Poco::JSON::Array;
+  applied->add("log.level");
+  applied->add("log.level.<module>");
+  applied->add("log.audit_file");
+  if (parts.auth) {
+    parts.auth->reconfigure(config);
+    applied->add("auth.login.*");
+  }
+  for (const auto& pool : parts.redis_pools) pool->setPoolSize(redis_pool_size);
+  if (!parts.redis_pools.empty()) applied->add("redis.pool_size");
+
+  Poco::JSON::Object fields;
+  fields.set("applied", applied);
+  log::info("app", "configuration_reloaded", fields);
 }
 
 int Application::apiPort() const { return parts_->api_server ? parts_->api_server->port() : 0; }

@@ -49,8 +49,17 @@ class Application {
   /** Turns readiness off, keeps serving for the drain period, then stops the servers. */
   void shutdown();
   /** Blocks until SIGTERM or SIGINT; SIGHUP rereads the configuration through `reload`
-   *  and applies what can change at run time (log levels). */
+   *  and applies it with reconfigure(), logging an error instead when it is invalid. */
   void waitForTermination(const std::function<config::Config()>& reload);
+
+  /**
+   * Applies what may change while requests run: `log.level` and `log.level.<module>`,
+   * `log.audit_file` (reopened, also after rotation), the login throttle limits
+   * (`auth.login.*`, auth role) and `redis.pool_size` (the Redis pools). Nothing else of
+   * `config` takes effect before a restart. Throws config::ConfigError and changes nothing
+   * when a value is invalid.
+   */
+  void reconfigure(const config::Config& config);
 
   int apiPort() const;
   int adminPort() const;

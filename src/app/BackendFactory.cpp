@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace agora::app {
@@ -36,9 +37,10 @@ void applyLogLevels(const config::Config& config) {
     throw config::ConfigError("invalid log.level '" + level_text +
                               "': use debug, info, warn, error or off");
   }
-  log::setLevel(*level);
 
+  // Every level is checked before any applies, so a bad reload changes nothing.
   const std::string prefix = "log.level.";
+  std::map<std::string, log::Level> module_levels;
   for (const auto& key : config.keysWithPrefix(prefix)) {
     std::string module_text = config.getString(key);
     auto module_level = log::parseLevel(module_text);
@@ -46,8 +48,10 @@ void applyLogLevels(const config::Config& config) {
       throw config::ConfigError("invalid " + key + " '" + module_text +
                                 "': use debug, info, warn, error or off");
     }
-    log::setModuleLevel(key.substr(prefix.size()), *module_level);
+    module_levels[key.substr(prefix.size())] = *module_level;
   }
+  log::setLevel(*level);
+  log::setModuleLevels(module_levels);
 }
 
 void loadTokenKeys(const config::Config& config, bool signs_tokens,

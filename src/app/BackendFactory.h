@@ -11,7 +11,10 @@
 
 namespace agora::app {
 
-/** Applies `log.level` and every `log.level.<module>` key. */
+/**
+ * Applies `log.level` and every `log.level.<module>` key; a module without a key falls back
+ * to `log.level`. Throws config::ConfigError and changes nothing when a level is invalid.
+ */
 void applyLogLevels(const config::Config& config);
 
 /**

@@ -51,6 +51,27 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments) {
   CommandLine result;
   std::size_t index = 0;
 
+  if (!arguments.empty() && arguments[0] == "probe") {
+    if (arguments.size() != 2 || arguments[1].rfind("http://", 0) != 0) {
+      throw UsageError("probe needs one http:// URL: agora probe http://127.0.0.1:9090/readyz");
+    }
+    result.command = Command::kProbe;
+    result.probe_url = arguments[1];
+    return result;
+  }
+  if (!arguments.empty() && arguments[0] == "sleep") {
+    const std::string value = arguments.size() == 2 ? arguments[1] : std::string();
+    bool digits =
+        !value.empty() && value.size() <= 4 &&
+        std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoi(value) > 3600) {
+      throw UsageError("invalid sleep '" + value + "': give whole seconds, 0-3600");
+    }
+    result.command = Command::kSleep;
+    result.sleep_seconds = std::stoi(value);
+    return result;
+  }
+
   if (!arguments.empty() && arguments[0] == "migrate") {
     result.command = Command::kMigrate;
     index = 1;
@@ -138,6 +159,9 @@ std::string usageText() {
   agora routes [options]               print the routes the selected roles serve (METHOD TEMPLATE ACCESS)
   agora user create --email EMAIL [--display-name NAME] [--user-role customer|admin] [options]
                                        create an account; the password is read from standard input
+  agora probe URL                      GET a plain-HTTP URL (e.g. http://127.0.0.1:9090/readyz);
+                                       exit 0 on a 2xx answer within 3 seconds, else 1
+  agora sleep SECONDS                  wait, then exit 0 (a pre-stop hook in a shell-less image)
 
 Options:
   --role ROLES         all (default) or a comma list of auth, users, catalog, orders

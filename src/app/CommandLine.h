@@ -17,7 +17,7 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Command { kServe, kMigrate, kCreateUser, kListRoutes, kHelp, kVersion };
+enum class Command { kServe, kMigrate, kCreateUser, kListRoutes, kProbe, kSleep, kHelp, kVersion };
 
 /** What the command line asked for. Configuration overrides are applied after env vars. */
 struct CommandLine {
@@ -29,6 +29,10 @@ struct CommandLine {
   std::string email;
   std::string display_name;
   std::string user_role = "customer";
+  // `probe URL`: the plain-HTTP URL to check (a container health check)
+  std::string probe_url;
+  // `sleep SECONDS`: how long to wait (a pre-stop hook in an image without a shell)
+  int sleep_seconds = 0;
 };
 
 /** Parses argv; throws UsageError naming the bad argument. */

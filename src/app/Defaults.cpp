@@ -25,6 +25,7 @@ void addDefaults(config::Config& config) {
   config.setDefault("admin.port", "9090");
 
   config.setDefault("log.level", "info");
+  config.setDefault("log.audit_file", "");  // empty: audit lines go to stdout with the log
 
   config.setDefault("auth.leeway_seconds", "30");
   config.setDefault("auth.session_check_cache_milliseconds", "500");

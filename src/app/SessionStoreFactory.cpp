@@ -49,8 +49,12 @@ std::shared_ptr<const security::KeyRing> keyRing(const config::Config& config,
   }
 }
 
-std::shared_ptr<redis::RedisClientPool> redisPool(const config::Config& config) {
-  return std::make_shared<redis::RedisClientPool>(redisSettings(config));
+std::shared_ptr<redis::RedisClientPool> redisPool(const config::Config& config,
+                                                  const std::string& name,
+                                                  const RedisPoolHook& on_pool) {
+  auto pool = std::make_shared<redis::RedisClientPool>(redisSettings(config));
+  if (on_pool) on_pool(name, pool);
+  return pool;
 }
 
 }  // namespace
@@ -70,8 +74,8 @@ redis::RedisSettings redisSettings(const config::Config& config) {
   return settings;
 }
 
-std::shared_ptr<sessions::SessionStore> makeSessionStore(const config::Config& config,
-                                                         Clock clock) {
+std::shared_ptr<sessions::SessionStore> makeSessionStore(const config::Config& config, Clock clock,
+                                                         const RedisPoolHook& on_pool) {
   const std::string store = storeKind(config);
   auto codec = std::make_shared<sessions::SessionCodec>(keyRing(config, store));
 
@@ -79,15 +83,17 @@ std::shared_ptr<sessions::SessionStore> makeSessionStore(const config::Config& c
   limits.idle_timeout = config.getInt("session.idle_timeout", 60, 30 * 24 * 3600);
   limits.absolute_lifetime = config.getInt("session.absolute_lifetime", 60, 365 * 24 * 3600);
   if (store == "redis") {
-    return std::make_shared<sessions::RedisSessionStore>(
-        redisPool(config), config.getString("redis.key_prefix"), codec, limits, clock);
+    return std::make_shared<sessions::RedisSessionStore>(redisPool(config, "sessions", on_pool),
+                                                         config.getString("redis.key_prefix"),
+                                                         codec, limits, clock);
   }
   return std::make_shared<sessions::MemorySessionStore>(codec, limits, clock);
 }
 
-std::shared_ptr<auth::LoginThrottle> makeLoginThrottle(const config::Config& config, Clock clock) {
+std::shared_ptr<auth::LoginThrottle> makeLoginThrottle(const config::Config& config, Clock clock,
+                                                       const RedisPoolHook& on_pool) {
   if (storeKind(config) == "redis") {
-    return std::make_shared<auth::RedisLoginThrottle>(redisPool(config),
+    return std::make_shared<auth::RedisLoginThrottle>(redisPool(config, "login_throttle", on_pool),
                                                       config.getString("redis.key_prefix"));
   }
   return std::make_shared<auth::MemoryLoginThrottle>(clock);

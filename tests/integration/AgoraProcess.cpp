@@ -207,6 +207,10 @@ void AgoraProcess::readOutput() {
   started_.notify_all();
 }
 
+void AgoraProcess::sendSignal(int signal_number) const {
+  if (pid_ > 0) kill(pid_, signal_number);
+}
+
 void AgoraProcess::stop() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);

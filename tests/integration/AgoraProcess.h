@@ -74,6 +74,9 @@ class AgoraProcess {
   /** A plain-HTTP GET on the admin port. */
   HttpResult admin(const std::string& path) const;
 
+  /** Sends `signal_number` (e.g. SIGHUP) to the process while it runs. */
+  void sendSignal(int signal_number) const;
+
   /** Sends SIGTERM, waits for the exit (SIGKILL after 10 s) and keeps the exit status. */
   void stop();
   /** The wait status after stop(). */

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -243,6 +244,58 @@ TEST_F(SplitRolesTest, InternalCallCarriesRequestIdAndTrace) {
   EXPECT_NE(catalog_lines[0]->getValue<std::string>("span_id"),
             orders_lines[0]->getValue<std::string>("span_id"));
   EXPECT_EQ(catalog_lines[0]->getValue<std::string>("user_id"), "orders");
+}
+
+/** Returns the log lines of `process` that contain `text`, parsed. */
+std::vector<Poco::JSON::Object::Ptr> linesWith(const AgoraProcess& process,
+                                               const std::string& text) {
+  std::vector<Poco::JSON::Object::Ptr> found;
+  for (const auto& line : process.logLines()) {
+    if (line.find(text) == std::string::npos) continue;
+    found.push_back(Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>());
+  }
+  return found;
+}
+
+/** Returns the events of `lines`, e.g. "request" and "order_placed". */
+std::set<std::string> eventsOf(const std::vector<Poco::JSON::Object::Ptr>& lines) {
+  std::set<std::string> events;
+  for (const auto& line : lines) events.insert(line->getValue<std::string>("event"));
+  return events;
+}
+
+// Test that every line orders and catalog log for one order carries that order's trace.
+TEST_F(SplitRolesTest, OrderTraceFollowsThroughLogs) {
+  auto [email, session] = newCustomer("followed");
+  const std::string trace_id = "0af7651916cd43dd8448eb211c80319c";
+  HttpCall call = orderCall(firstProductId(), session->getValue<std::string>("access_token"));
+  call.headers["traceparent"] = "00-" + trace_id + "-b7ad6b7169203331-01";
+
+  HttpResult placed = orders_->call(call);
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  EXPECT_EQ(placed.header("traceparent").substr(0, 36), "00-" + trace_id + "-");
+  const std::string order_id = placed.json()->getValue<std::string>("id");
+  std::this_thread::sleep_for(milliseconds(200));
+
+  auto orders_lines = linesWith(*orders_, order_id);
+  auto catalog_lines = linesWith(*catalog_, order_id);
+  ASSERT_FALSE(orders_lines.empty());
+  ASSERT_FALSE(catalog_lines.empty());
+  for (const auto& line : orders_lines) {
+    EXPECT_EQ(line->optValue<std::string>("trace_id", ""), trace_id)
+        << line->getValue<std::string>("event");
+  }
+  for (const auto& line : catalog_lines) {
+    EXPECT_EQ(line->optValue<std::string>("trace_id", ""), trace_id)
+        << line->getValue<std::string>("event");
+  }
+
+  const auto orders_events = eventsOf(linesWith(*orders_, trace_id));
+  const auto catalog_events = eventsOf(linesWith(*catalog_, trace_id));
+  EXPECT_TRUE(orders_events.count("order_placed")) << orders_lines.size();
+  EXPECT_TRUE(orders_events.count("request"));
+  EXPECT_TRUE(catalog_events.count("reservation_made"));
+  EXPECT_TRUE(catalog_events.count("request"));
 }
 
 // Test that an identity header without a JWT gets no access to a role.

@@ -13,6 +13,7 @@
 #include "platform/http/Problem.h"
 #include "platform/http/Router.h"
 #include "platform/json/JsonReader.h"
+#include "platform/log/Audit.h"
 #include "platform/log/Log.h"
 #include "platform/sessions/SessionAuthenticator.h"
 
@@ -25,6 +26,7 @@ constexpr std::size_t kMaxPasswordCodePoints = 1024;
 constexpr std::size_t kMaxRefreshTokenCodePoints = 512;
 constexpr std::size_t kMaxClientIdCodePoints = 128;
 constexpr std::size_t kMaxSessionIdCodePoints = 64;
+constexpr const char* kSessionsRevokedMetric = "agora_sessions_revoked_total";
 
 bool isBlank(const std::string& text) {
   return std::all_of(text.begin(), text.end(),
@@ -104,6 +106,30 @@ AuthModule::AuthModule(const config::Config& config, std::shared_ptr<sessions::S
                                     key_, std::move(throttle), std::move(clock), on_session_ended);
 }
 
+void AuthModule::setMetrics(std::shared_ptr<metrics::Registry> registry) {
+  service_->setMetrics(registry);
+  counters_.bind(std::move(registry));
+  counters_.declare(kSessionsRevokedMetric, "Sessions ended before their expiry, by reason.",
+                    {{{"reason", "logout"}}, {{"reason", "logout_all"}}, {{"reason", "user"}}});
+}
+
+void AuthModule::reconfigure(const config::Config& config) {
+  const AuthSettings settings = AuthSettings::fromConfig(config);
+  const auto [account, ip] = service_->throttleLimits();
+  service_->setThrottleLimits(settings.account_limit, settings.ip_limit);
+
+  Poco::JSON::Object fields;
+  fields.set("max_failures", settings.account_limit.max_failures);
+  fields.set("max_failures_per_ip", settings.ip_limit.max_failures);
+  fields.set("window_seconds", settings.account_limit.window_seconds);
+  fields.set("lockout_seconds", settings.account_limit.lockout_seconds);
+  fields.set("changed", account.max_failures != settings.account_limit.max_failures ||
+                            ip.max_failures != settings.ip_limit.max_failures ||
+                            account.window_seconds != settings.account_limit.window_seconds ||
+                            account.lockout_seconds != settings.account_limit.lockout_seconds);
+  log::info("auth", "login_limits_applied", fields);
+}
+
 std::shared_ptr<SessionRevoker> AuthModule::sessionRevoker() {
   return revoker_;
 }
@@ -173,12 +199,26 @@ http::Response AuthModule::refresh(http::Request& request) {
 }
 
 http::Response AuthModule::logout(http::Request& request) {
-  revoker_->revokeSession(userCaller(request).session_id);
+  const http::Principal& caller = userCaller(request);
+  if (revoker_->revokeSession(caller.session_id)) {
+    counters_.add(kSessionsRevokedMetric, {{"reason", "logout"}});
+  }
+  Poco::JSON::Object audited;
+  audited.set("user_id", caller.user_id);
+  audited.set("session_id", caller.session_id);
+  log::audit("auth", "logout", audited);
   return http::Response::noContent().withHeader("Set-Cookie", refreshCookie("", 0));
 }
 
 http::Response AuthModule::logoutAll(http::Request& request) {
-  revoker_->revokeAllSessions(userCaller(request).user_id, "");
+  const http::Principal& caller = userCaller(request);
+  const int revoked = revoker_->revokeAllSessions(caller.user_id, "");
+  counters_.add(kSessionsRevokedMetric, {{"reason", "logout_all"}}, revoked);
+  Poco::JSON::Object audited;
+  audited.set("user_id", caller.user_id);
+  audited.set("session_id", caller.session_id);
+  audited.set("sessions_revoked", revoked);
+  log::audit("auth", "logout_all", audited);
   return http::Response::noContent().withHeader("Set-Cookie", refreshCookie("", 0));
 }
 
@@ -213,6 +253,13 @@ http::Response AuthModule::deleteSession(http::Request& request) {
   if (!session || session->user_id != caller.user_id || !revoker_->revokeSession(session_id)) {
     throw http::Problem::notFound("session `" + session_id.substr(0, 64) + "` not found");
   }
+  counters_.add(kSessionsRevokedMetric, {{"reason", "user"}});
+  Poco::JSON::Object audited;
+  audited.set("user_id", caller.user_id);
+  audited.set("actor_id", caller.user_id);
+  audited.set("session_id", session_id);
+  audited.set("reason", "revoked_by_user");
+  log::audit("auth", "session_revoked", audited);
   return http::Response::noContent();
 }
 

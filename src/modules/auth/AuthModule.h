@@ -13,6 +13,7 @@
 #include "platform/config/Config.h"
 #include "platform/http/Authenticator.h"
 #include "platform/http/Module.h"
+#include "platform/metrics/Counters.h"
 #include "platform/security/Jwt.h"
 #include "platform/sessions/SessionStore.h"
 
@@ -41,6 +42,20 @@ class AuthModule : public http::Module {
              std::shared_ptr<const security::PublicKeySet> public_keys,
              std::shared_ptr<http::Authenticator> authenticator, Clock clock,
              std::shared_ptr<LoginThrottle> throttle);
+
+  /**
+   * Counts into `registry` from now on (call before serving): what AuthService::setMetrics
+   * lists, and the sessions the routes end in agora_sessions_revoked_total{reason="logout",
+   * "logout_all" or "user" (one ended from the session list)}.
+   */
+  void setMetrics(std::shared_ptr<metrics::Registry> registry);
+
+  /**
+   * Applies the settings that may change at run time: the login throttle limits
+   * (auth.login.max_failures, .max_failures_per_ip, .window_seconds, .lockout_seconds).
+   * Throws config::ConfigError and changes nothing when a value is invalid.
+   */
+  void reconfigure(const config::Config& config);
 
   /** Returns the in-process SessionRevoker for the users module. */
   std::shared_ptr<SessionRevoker> sessionRevoker();
@@ -72,6 +87,7 @@ class AuthModule : public http::Module {
   std::shared_ptr<http::Authenticator> authenticator_;
   std::shared_ptr<InProcessSessionRevoker> revoker_;
   std::unique_ptr<AuthService> service_;
+  metrics::Counters counters_;
 };
 
 }  // namespace agora::auth

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "platform/http/Problem.h"
+#include "platform/log/Audit.h"
 #include "platform/log/Log.h"
 #include "platform/security/Digest.h"
 #include "platform/security/Random.h"
@@ -18,6 +19,13 @@ constexpr std::size_t kMaxTouchedSessions = 100000;
 constexpr std::size_t kMaxSessionIdLength = 64;
 constexpr std::size_t kMaxUserAgentBytes = 256;
 
+constexpr const char* kLoginsMetric = "agora_logins_total";
+constexpr const char* kLockoutsMetric = "agora_login_lockouts_total";
+constexpr const char* kSessionsCreatedMetric = "agora_sessions_created_total";
+constexpr const char* kSessionsRevokedMetric = "agora_sessions_revoked_total";
+constexpr const char* kRotationsMetric = "agora_refresh_rotations_total";
+constexpr const char* kReuseMetric = "agora_refresh_reuse_detections_total";
+
 http::Problem invalidCredentials() {
   // One body for a wrong email, a wrong password and a disabled account.
   return http::Problem(401, "/problems/invalid-credentials", "Invalid credentials",
@@ -29,13 +37,6 @@ http::Problem invalidRefreshToken() {
   return http::Problem(401, "/problems/invalid-refresh-token", "Invalid refresh token",
                        "the refresh token is unknown, expired or revoked: log in again")
       .withHeader("WWW-Authenticate", "Bearer");
-}
-
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
 }
 
 /** Returns at most 256 bytes of printable text, cut on a character boundary. */
@@ -86,32 +87,67 @@ AuthService::AuthService(AuthSettings settings, std::shared_ptr<sessions::Sessio
       issuer_(key_, settings_.issuer, settings_.audience),
       throttle_(std::move(throttle)),
       clock_(std::move(clock)),
-      on_session_ended_(std::move(on_session_ended)) {}
+      on_session_ended_(std::move(on_session_ended)),
+      account_limit_(settings_.account_limit),
+      ip_limit_(settings_.ip_limit) {}
+
+void AuthService::setMetrics(std::shared_ptr<metrics::Registry> registry) {
+  counters_.bind(std::move(registry));
+  counters_.declare(kLoginsMetric, "Login attempts by result: success, invalid, disabled, locked.",
+                    {{{"result", "success"}},
+                     {{"result", "invalid"}},
+                     {{"result", "disabled"}},
+                     {{"result", "locked"}}});
+  counters_.declare(kLockoutsMetric,
+                    "Login lockouts started, by scope: an account or a client address.",
+                    {{{"scope", "account"}}, {{"scope", "ip"}}});
+  counters_.declare(kSessionsCreatedMetric, "Sessions opened by a login.");
+  counters_.declare(kSessionsRevokedMetric, "Sessions ended before their expiry, by reason.",
+                    {{{"reason", "reuse"}}, {{"reason", "disabled"}}});
+  counters_.declare(kRotationsMetric, "Refresh tokens rotated.");
+  counters_.declare(kReuseMetric,
+                    "Refresh tokens presented again after rotation; each ends its session.");
+}
+
+void AuthService::setThrottleLimits(const ThrottleLimit& account_limit,
+                                    const ThrottleLimit& ip_limit) {
+  std::lock_guard lock(limits_mutex_);
+  account_limit_ = account_limit;
+  ip_limit_ = ip_limit;
+}
+
+std::pair<ThrottleLimit, ThrottleLimit> AuthService::throttleLimits() const {
+  std::lock_guard lock(limits_mutex_);
+  return {account_limit_, ip_limit_};
+}
 
 std::string AuthService::accountKey(const std::string& email) {
-  const std::string trimmed = trim(email);
-  const std::string folded = security::caseFoldNfc(trimmed).value_or(trimmed);
-  return "account:" + security::sha256Hex(folded);
+  return "account:" + log::emailDigest(email);
 }
 
 TokenGrant AuthService::login(const std::string& email, const std::string& password,
                               const std::string& client_ip, const std::string& user_agent) {
   const std::string account_key = accountKey(email);
   const std::string ip_key = "ip:" + (client_ip.empty() ? std::string("unknown") : client_ip);
-  checkThrottle(account_key, ip_key);
+  checkThrottle(account_key, ip_key, email);
 
   const users::AuthenticationOutcome outcome =
       callUsers([&] { return users_->authenticate(email, password); });
   if (outcome.check != users::CredentialCheck::kValid || !outcome.user) {
-    const ThrottleLimit& account = settings_.account_limit;
-    const ThrottleLimit& ip = settings_.ip_limit;
-    throttle_->recordFailure(account_key, account.window_seconds, account.max_failures,
-                             account.lockout_seconds);
-    throttle_->recordFailure(ip_key, ip.window_seconds, ip.max_failures, ip.lockout_seconds);
+    const bool disabled = outcome.check == users::CredentialCheck::kDisabled;
+    Poco::JSON::Object audited;
+    audited.set("email_sha256", log::emailDigest(email));
+    audited.set("reason", disabled ? "disabled" : "invalid");
+    audited.set("client_ip", client_ip);
+    audited.set("user_agent", cleanUserAgent(user_agent));
+    log::audit("auth", "login_failed", audited);
+    counters_.add(kLoginsMetric, {{"result", disabled ? "disabled" : "invalid"}});
+
+    recordLoginFailure(account_key, ip_key, email, client_ip);
     Poco::JSON::Object fields;
     fields.set("account", account_key);
     fields.set("ip", client_ip);
-    fields.set("disabled", outcome.check == users::CredentialCheck::kDisabled);
+    fields.set("disabled", disabled);
     log::info("auth", "login_failed", fields);
     throw invalidCredentials();
   }
@@ -141,6 +177,16 @@ TokenGrant AuthService::login(const std::string& email, const std::string& passw
   grant.session_expires_at = record.absolute_expires_at;
   grant.user = user;
   store_->create(record);
+  counters_.add(kLoginsMetric, {{"result", "success"}});
+  counters_.add(kSessionsCreatedMetric);
+
+  Poco::JSON::Object audited;
+  audited.set("user_id", user.id);
+  audited.set("session_id", record.id);
+  audited.set("email_sha256", log::emailDigest(email));
+  audited.set("client_ip", client_ip);
+  audited.set("user_agent", record.user_agent);
+  log::audit("auth", "login_succeeded", audited);
 
   Poco::JSON::Object fields;
   fields.set("user_id", user.id);
@@ -201,9 +247,13 @@ TokenGrant AuthService::refresh(const std::string& refresh_token) {
     fields.set("session_id", session_id);
     fields.set("user_id", record->user_id);
     log::warn("auth", "refresh_token_reuse", fields);
+    log::audit("auth", "refresh_token_reused", fields);
+    counters_.add(kReuseMetric);
+    counters_.add(kSessionsRevokedMetric, {{"reason", "reuse"}});
     endSession(session_id);
     throw invalidRefreshToken();
   }
+  if (outcome == Outcome::kRotated) counters_.add(kRotationsMetric);
 
   TokenGrant grant;
   grant.access_token = record->successor_access_token;
@@ -281,23 +331,64 @@ users::UserIdentity AuthService::activeUser(const std::string& session_id,
   const auto user = callUsers([&] { return users_->findUser(user_id); });
   if (user && !user->disabled) return *user;
 
-  store_->remove(session_id);
+  const bool removed = store_->remove(session_id);
   endSession(session_id);
   Poco::JSON::Object fields;
   fields.set("session_id", session_id);
   fields.set("user_id", user_id);
   fields.set("reason", user ? "user disabled" : "user gone");
   log::info("auth", "session_ended", fields);
+  if (removed) {
+    counters_.add(kSessionsRevokedMetric, {{"reason", "disabled"}});
+    Poco::JSON::Object audited;
+    audited.set("session_id", session_id);
+    audited.set("user_id", user_id);
+    audited.set("reason", user ? "account_disabled" : "account_gone");
+    log::audit("auth", "session_revoked", audited);
+  }
   throw invalidRefreshToken();
 }
 
-void AuthService::checkThrottle(const std::string& account_key, const std::string& ip_key) {
+void AuthService::checkThrottle(const std::string& account_key, const std::string& ip_key,
+                                const std::string& email) {
   const int64_t wait = std::max(throttle_->blockedFor(account_key).value_or(0),
                                 throttle_->blockedFor(ip_key).value_or(0));
   if (wait <= 0) return;
+  counters_.add(kLoginsMetric, {{"result", "locked"}});
+  Poco::JSON::Object audited;
+  audited.set("email_sha256", log::emailDigest(email));
+  audited.set("reason", "locked");
+  audited.set("retry_after_seconds", wait);
+  log::audit("auth", "login_failed", audited);
   throw http::Problem::tooManyRequests(
       "too many failed logins: try again in " + std::to_string(wait) + " seconds",
       static_cast<int>(wait));
+}
+
+void AuthService::recordLoginFailure(const std::string& account_key, const std::string& ip_key,
+                                     const std::string& email, const std::string& client_ip) {
+  const auto [account, ip] = throttleLimits();
+  throttle_->recordFailure(account_key, account.window_seconds, account.max_failures,
+                           account.lockout_seconds);
+  throttle_->recordFailure(ip_key, ip.window_seconds, ip.max_failures, ip.lockout_seconds);
+
+  // checkThrottle() found neither key locked, so a lock seen now started with this failure.
+  if (throttle_->blockedFor(account_key)) {
+    counters_.add(kLockoutsMetric, {{"scope", "account"}});
+    Poco::JSON::Object audited;
+    audited.set("scope", "account");
+    audited.set("email_sha256", log::emailDigest(email));
+    audited.set("lockout_seconds", account.lockout_seconds);
+    log::audit("auth", "lockout", audited);
+  }
+  if (throttle_->blockedFor(ip_key)) {
+    counters_.add(kLockoutsMetric, {{"scope", "ip"}});
+    Poco::JSON::Object audited;
+    audited.set("scope", "ip");
+    audited.set("client_ip", client_ip);
+    audited.set("lockout_seconds", ip.lockout_seconds);
+    log::audit("auth", "lockout", audited);
+  }
 }
 
 void AuthService::endSession(const std::string& session_id) {

@@ -6,12 +6,14 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "modules/auth/AuthSettings.h"
 #include "modules/auth/InProcessSessionRevoker.h"
 #include "modules/auth/LoginThrottle.h"
 #include "modules/users/UsersApi.h"
 #include "platform/Clock.h"
+#include "platform/metrics/Counters.h"
 #include "platform/security/Jwt.h"
 #include "platform/sessions/SessionStore.h"
 
@@ -61,6 +63,22 @@ class AuthService {
    */
   TokenGrant refresh(const std::string& refresh_token);
 
+  /**
+   * Counts into `registry` from now on (call before serving): agora_logins_total{result},
+   * agora_login_lockouts_total{scope}, agora_sessions_created_total,
+   * agora_sessions_revoked_total{reason="reuse"|"disabled"}, agora_refresh_rotations_total
+   * and agora_refresh_reuse_detections_total.
+   */
+  void setMetrics(std::shared_ptr<metrics::Registry> registry);
+
+  /**
+   * Replaces the login throttle limits (a configuration reload); logins from now on use them.
+   * Thread-safe.
+   */
+  void setThrottleLimits(const ThrottleLimit& account_limit, const ThrottleLimit& ip_limit);
+  /** The login throttle limits in use: {account, client address}. */
+  std::pair<ThrottleLimit, ThrottleLimit> throttleLimits() const;
+
   /** Exchanges client credentials for a token with role `service`; 401 when they are wrong. */
   ServiceToken issueServiceToken(const std::string& client_id, const std::string& client_secret);
 
@@ -74,6 +92,7 @@ class AuthService {
   /** The throttle key of an email: a digest of its trimmed, case-folded NFC form. */
   static std::string accountKey(const std::string& email);
 
+  /** The settings read at start-up; the throttle limits in use are throttleLimits(). */
   const AuthSettings& settings() const { return settings_; }
   int64_t now() const { return clock_(); }
 
@@ -82,7 +101,11 @@ class AuthService {
                                const std::vector<std::string>& roles, int64_t now,
                                int64_t ttl) const;
   users::UserIdentity activeUser(const std::string& session_id, const std::string& user_id);
-  void checkThrottle(const std::string& account_key, const std::string& ip_key);
+  void checkThrottle(const std::string& account_key, const std::string& ip_key,
+                     const std::string& email);
+  /** Counts one failed login against both keys and reports a lockout it starts. */
+  void recordLoginFailure(const std::string& account_key, const std::string& ip_key,
+                          const std::string& email, const std::string& client_ip);
   void endSession(const std::string& session_id);
 
   AuthSettings settings_;
@@ -93,6 +116,11 @@ class AuthService {
   std::shared_ptr<LoginThrottle> throttle_;
   Clock clock_;
   SessionEndedHook on_session_ended_;
+  metrics::Counters counters_;
+
+  mutable std::mutex limits_mutex_;  // guards the two limits below
+  ThrottleLimit account_limit_;
+  ThrottleLimit ip_limit_;
 
   std::mutex touched_mutex_;
   std::unordered_map<std::string, int64_t> touched_at_;  // session id -> last write here

@@ -123,6 +123,10 @@ CatalogModule::CatalogModule(const config::Config& config, std::shared_ptr<data:
   api_ = std::make_shared<InProcessCatalogApi>(reservations_);
 }
 
+void CatalogModule::setMetrics(std::shared_ptr<metrics::Registry> registry) {
+  reservations_->setMetrics(std::move(registry));
+}
+
 std::shared_ptr<CatalogApi> CatalogModule::api() {
   return api_;
 }

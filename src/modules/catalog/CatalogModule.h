@@ -35,6 +35,9 @@ class CatalogModule : public http::Module {
   /** Creates the demo products when the catalog is empty; returns how many were created. */
   int seedDemoProducts();
 
+  /** Counts reservations into `registry` (see ReservationService::setMetrics). */
+  void setMetrics(std::shared_ptr<metrics::Registry> registry);
+
   std::string name() const override { return "catalog"; }
   void registerRoutes(http::Router& router) override;
   std::string readinessProblem() override;

@@ -16,6 +16,12 @@ namespace agora::catalog {
 
 namespace {
 
+constexpr const char* kOutOfStockType = "/problems/out-of-stock";
+constexpr const char* kUnknownProductType = "/problems/unknown-product";
+constexpr const char* kReservationsMetric = "agora_reservations_total";
+constexpr const char* kStockConflictsMetric = "agora_stock_conflicts_total";
+constexpr const char* kReleasesMetric = "agora_reservations_released_total";
+
 constexpr std::size_t kMaxItems = 50;
 constexpr int64_t kMaxQuantity = 1000;
 
@@ -62,7 +68,7 @@ std::string joined(const std::vector<std::string>& values) {
 
 http::Problem unknownProducts(const std::vector<std::string>& product_ids) {
   http::Problem problem = http::Problem::unprocessable(
-      "/problems/unknown-product", "Unknown product",
+      kUnknownProductType, "Unknown product",
       "product " + joined(product_ids) + " not found in the catalog: remove it from the order");
   problem.withExtension("products", toArray(product_ids));
   return problem;
@@ -70,7 +76,7 @@ http::Problem unknownProducts(const std::vector<std::string>& product_ids) {
 
 http::Problem outOfStock(const std::vector<std::string>& product_ids) {
   http::Problem problem = http::Problem::conflict(
-      "/problems/out-of-stock", "Out of stock",
+      kOutOfStockType, "Out of stock",
       "not enough stock of " + joined(product_ids) + ": order fewer or try again later");
   problem.withExtension("products", toArray(product_ids));
   return problem;
@@ -99,6 +105,15 @@ bool isValidOrderId(const std::string& order_id) {
 ReservationService::ReservationService(std::shared_ptr<data::Database> database,
                                        std::string currency, Clock clock)
     : database_(std::move(database)), currency_(std::move(currency)), clock_(std::move(clock)) {}
+
+void ReservationService::setMetrics(std::shared_ptr<metrics::Registry> registry) {
+  counters_.bind(std::move(registry));
+  counters_.declare(
+      kReservationsMetric, "Stock reservation requests, by result.",
+      {{{"result", "reserved"}}, {{"result", "out_of_stock"}}, {{"result", "unknown_product"}}});
+  counters_.declare(kStockConflictsMetric, "Reservations refused because stock ran short.");
+  counters_.declare(kReleasesMetric, "Reservations released and their stock returned.");
+}
 
 Reservation ReservationService::reserveInTransaction(
     Poco::Data::Session& session, const std::string& order_id,
@@ -151,6 +166,12 @@ Reservation ReservationService::reserve(const std::string& order_id,
     });
   } catch (const http::Problem& problem) {
     logReservation("reservation_refused", order_id, problem.type());
+    if (problem.type() == kOutOfStockType) {
+      counters_.add(kReservationsMetric, {{"result", "out_of_stock"}});
+      counters_.add(kStockConflictsMetric);
+    } else if (problem.type() == kUnknownProductType) {
+      counters_.add(kReservationsMetric, {{"result", "unknown_product"}});
+    }
     throw;
   } catch (const Poco::Data::DataException& e) {
     if (!data::isDuplicateKey(e)) throw;
@@ -163,6 +184,7 @@ Reservation ReservationService::reserve(const std::string& order_id,
     throw;
   }
 
+  counters_.add(kReservationsMetric, {{"result", "reserved"}});
   logReservation("reservation_made", order_id, "");
   return reservation;
 }
@@ -184,7 +206,10 @@ void ReservationService::release(const std::string& order_id) {
     released = true;
   });
 
-  if (released) logReservation("reservation_released", order_id, "");
+  if (released) {
+    counters_.add(kReleasesMetric);
+    logReservation("reservation_released", order_id, "");
+  }
 }
 
 }  // namespace agora::catalog

@@ -10,6 +10,7 @@
 #include "modules/catalog/ReservationRepository.h"
 #include "platform/Clock.h"
 #include "platform/data/Database.h"
+#include "platform/metrics/Counters.h"
 
 namespace agora::catalog {
 
@@ -20,6 +21,14 @@ namespace agora::catalog {
 class ReservationService {
  public:
   ReservationService(std::shared_ptr<data::Database> database, std::string currency, Clock clock);
+
+  /**
+   * Counts into `registry` from now on (call before serving):
+   * agora_reservations_total{result="reserved"|"out_of_stock"|"unknown_product"},
+   * agora_stock_conflicts_total (reservations refused for short stock) and
+   * agora_reservations_released_total.
+   */
+  void setMetrics(std::shared_ptr<metrics::Registry> registry);
 
   /**
    * Reserves every item or none, at the catalog's current names and prices. Throws
@@ -43,6 +52,7 @@ class ReservationService {
   Clock clock_;
   ProductRepository products_;
   ReservationRepository reservations_;
+  metrics::Counters counters_;
 
   Reservation reserveInTransaction(Poco::Data::Session& session, const std::string& order_id,
                                    const std::vector<ReservationRequestItem>& items);

@@ -54,6 +54,10 @@ std::string listedUser(const http::Request& request) {
 
 }  // namespace
 
+void OrdersModule::setMetrics(std::shared_ptr<metrics::Registry> registry) {
+  service_->setMetrics(std::move(registry));
+}
+
 void OrdersModule::addDefaults(config::Config& config) {
   config.setDefault("orders.idempotency_stale_seconds", "60");
 }

@@ -29,6 +29,9 @@ class OrdersModule : public http::Module {
   OrdersModule(const config::Config& config, std::shared_ptr<data::Database> database,
                std::shared_ptr<catalog::CatalogApi> catalog, Clock clock);
 
+  /** Counts placed and cancelled orders into `registry` (see OrdersService::setMetrics). */
+  void setMetrics(std::shared_ptr<metrics::Registry> registry);
+
   std::string name() const override { return "orders"; }
   void registerRoutes(http::Router& router) override;
   std::string readinessProblem() override;

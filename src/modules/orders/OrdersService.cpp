@@ -22,6 +22,9 @@ namespace agora::orders {
 
 namespace {
 
+constexpr const char* kPlacedMetric = "agora_orders_placed_total";
+constexpr const char* kCancelledMetric = "agora_orders_cancelled_total";
+
 constexpr std::size_t kMaxLines = 50;
 constexpr int64_t kMaxQuantity = 1000;
 constexpr std::size_t kMaxKeyLength = 255;
@@ -126,6 +129,12 @@ OrdersService::OrdersService(std::shared_ptr<data::Database> database,
       clock_(std::move(clock)),
       stale_key_seconds_(stale_key_seconds) {}
 
+void OrdersService::setMetrics(std::shared_ptr<metrics::Registry> registry) {
+  counters_.bind(std::move(registry));
+  counters_.declare(kPlacedMetric, "Orders placed (a replay of an idempotency key excluded).");
+  counters_.declare(kCancelledMetric, "Orders cancelled.");
+}
+
 Placement OrdersService::place(const std::string& user_id,
                                const std::vector<catalog::ReservationRequestItem>& items,
                                const std::optional<std::string>& idempotency_key) {
@@ -172,6 +181,7 @@ Placement OrdersService::place(const std::string& user_id,
     throw;
   }
 
+  counters_.add(kPlacedMetric);
   logOrder(log::Level::kInfo, "order_placed", order_id, user_id);
   return placement;
 }
@@ -328,6 +338,7 @@ Order OrdersService::cancel(const http::Principal& caller, const std::string& id
   }
   order.status = kStatusCancelled;
   order.updated_at = now;
+  counters_.add(kCancelledMetric);
   logOrder(log::Level::kInfo, "order_cancelled", order.id, caller.user_id);
   return order;
 }

@@ -16,6 +16,7 @@
 #include "platform/data/Database.h"
 #include "platform/http/Pagination.h"
 #include "platform/http/Principal.h"
+#include "platform/metrics/Counters.h"
 
 namespace agora::orders {
 
@@ -44,6 +45,12 @@ class OrdersService {
   OrdersService(std::shared_ptr<data::Database> database,
                 std::shared_ptr<catalog::CatalogApi> catalog, Clock clock,
                 int64_t stale_key_seconds);
+
+  /**
+   * Counts into `registry` from now on (call before serving): agora_orders_placed_total and
+   * agora_orders_cancelled_total. A replayed placement (same idempotency key) counts nothing.
+   */
+  void setMetrics(std::shared_ptr<metrics::Registry> registry);
 
   /**
    * Places an order for `user_id`: 1-50 lines, quantities 1-1000, a product at most once
@@ -76,6 +83,7 @@ class OrdersService {
   int64_t stale_key_seconds_;
   OrderRepository orders_;
   IdempotencyRepository keys_;
+  metrics::Counters counters_;
 
   std::optional<Placement> claimKey(const std::string& user_id, const std::string& key,
                                     const std::string& fingerprint, const std::string& order_id);

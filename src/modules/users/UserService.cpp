@@ -10,6 +10,7 @@
 
 #include "modules/users/UserText.h"
 #include "platform/http/Problem.h"
+#include "platform/log/Audit.h"
 #include "platform/log/Log.h"
 #include "platform/security/Random.h"
 #include "platform/security/UnicodeText.h"
@@ -18,6 +19,8 @@ namespace agora::users {
 namespace {
 
 const char* const kModule = "users";
+constexpr const char* kRegistrationsMetric = "agora_registrations_total";
+constexpr const char* kSessionsRevokedMetric = "agora_sessions_revoked_total";
 
 /** Checks requested roles, recording each unknown one, and returns the canonical list. */
 std::vector<std::string> readRoles(const std::vector<std::string>& requested,
@@ -60,9 +63,18 @@ void UserService::setSessionRevoker(std::shared_ptr<auth::SessionRevoker> revoke
   revoker_ = std::move(revoker);
 }
 
+void UserService::setMetrics(std::shared_ptr<metrics::Registry> registry) {
+  counters_.bind(std::move(registry));
+  counters_.declare(kRegistrationsMetric, "Accounts registered through the API.");
+  counters_.declare(kSessionsRevokedMetric, "Sessions ended before their expiry, by reason.",
+                    {{{"reason", "password_change"}}, {{"reason", "admin"}}});
+}
+
 UserView UserService::registerUser(const std::string& email, const std::string& password,
                                    const std::string& display_name) {
-  return createUser(email, password, display_name, {std::string(kCustomerRole)});
+  UserView user = createUser(email, password, display_name, {std::string(kCustomerRole)});
+  counters_.add(kRegistrationsMetric);
+  return user;
 }
 
 UserView UserService::createUser(const std::string& email, const std::string& password,
@@ -112,6 +124,8 @@ UserView UserService::createUser(const std::string& email, const std::string& pa
   fields.set("user_id", user.view.id);
   fields.set("roles", rolesJson(user.view.roles));
   log::info(kModule, "user_registered", fields);
+  fields.set("email_sha256", log::emailDigest(email));
+  log::audit(kModule, "account_created", fields);
   return user.view;
 }
 
@@ -161,11 +175,13 @@ void UserService::changePassword(const std::string& user_id, const std::string& 
 
   repository_->updatePasswordHash(user_id, hasher_->hash(*nfc_new), clock_());
   int revoked = revokeSessions(user_id, keep_session_id, "password_changed");
+  counters_.add(kSessionsRevokedMetric, {{"reason", "password_change"}}, revoked);
 
   Poco::JSON::Object fields;
   fields.set("user_id", user_id);
   fields.set("sessions_revoked", revoked);
   log::info(kModule, "password_changed", fields);
+  log::audit(kModule, "password_changed", fields);
 }
 
 UserPage UserService::listUsers(const std::optional<std::string>& email_prefix,
@@ -237,6 +253,8 @@ UserView UserService::updateUser(const std::string& actor_id, const std::string&
     }
   }
 
+  const std::vector<std::string> old_roles = user.view.roles;
+  const bool was_disabled = user.view.disabled;
   if (roles) user.view.roles = std::move(*roles);
   if (update.disabled) user.view.disabled = *update.disabled;
   user.view.updated_at = clock_();
@@ -249,12 +267,23 @@ UserView UserService::updateUser(const std::string& actor_id, const std::string&
   fields.set("roles", rolesJson(user.view.roles));
   fields.set("disabled", user.view.disabled);
   log::info(kModule, "user_updated", fields);
+  auditUpdate(actor_id, user_id, old_roles, user.view.roles, was_disabled, user.view.disabled);
 
   // Revoked on every request that disables, so a retry after a failed revocation completes it.
+  int revoked = 0;
   if (disabling) {
-    revokeSessions(user_id, "", "account_disabled");
+    revoked = revokeSessions(user_id, "", "account_disabled");
   } else if (loses_role) {
-    revokeSessions(user_id, "", "roles_reduced");
+    revoked = revokeSessions(user_id, "", "roles_reduced");
+  }
+  if (disabling || loses_role) {
+    counters_.add(kSessionsRevokedMetric, {{"reason", "admin"}}, revoked);
+    Poco::JSON::Object audited;
+    audited.set("user_id", user_id);
+    audited.set("actor_id", actor_id);
+    audited.set("reason", disabling ? "account_disabled" : "roles_reduced");
+    audited.set("sessions_revoked", revoked);
+    log::audit(kModule, "sessions_revoked_by_admin", audited);
   }
   return user.view;
 }
@@ -296,6 +325,26 @@ AuthenticationOutcome UserService::authenticate(const std::string& email,
     }
   }
   return {CredentialCheck::kValid, toIdentity(user->view)};
+}
+
+void UserService::auditUpdate(const std::string& actor_id, const std::string& user_id,
+                              const std::vector<std::string>& old_roles,
+                              const std::vector<std::string>& new_roles, bool was_disabled,
+                              bool disabled) {
+  if (old_roles != new_roles) {
+    Poco::JSON::Object audited;
+    audited.set("user_id", user_id);
+    audited.set("actor_id", actor_id);
+    audited.set("old_roles", rolesJson(old_roles));
+    audited.set("new_roles", rolesJson(new_roles));
+    log::audit(kModule, "roles_changed", audited);
+  }
+  if (was_disabled != disabled) {
+    Poco::JSON::Object audited;
+    audited.set("user_id", user_id);
+    audited.set("actor_id", actor_id);
+    log::audit(kModule, disabled ? "account_disabled" : "account_enabled", audited);
+  }
 }
 
 StoredUser UserService::requireUser(const std::string& user_id) {

@@ -14,6 +14,7 @@
 #include "modules/users/UsersApi.h"
 #include "platform/Clock.h"
 #include "platform/http/Pagination.h"
+#include "platform/metrics/Counters.h"
 
 namespace agora::users {
 
@@ -43,6 +44,13 @@ class UserService {
 
   /** Sets who ends sessions on a password change or when an account is disabled. */
   void setSessionRevoker(std::shared_ptr<auth::SessionRevoker> revoker);
+
+  /**
+   * Counts into `registry` from now on (call before serving): agora_registrations_total and
+   * the sessions this service ends in agora_sessions_revoked_total{reason="password_change"
+   * or "admin" (an admin disabled the account or removed a role)}.
+   */
+  void setMetrics(std::shared_ptr<metrics::Registry> registry);
 
   /**
    * Registers a customer. The password is hashed before the email's uniqueness is checked,
@@ -106,10 +114,15 @@ class UserService {
   std::shared_ptr<BoundedPasswordHasher> hasher_;
   Clock clock_;
   std::shared_ptr<auth::SessionRevoker> revoker_;
+  metrics::Counters counters_;
 
   StoredUser requireUser(const std::string& user_id);
   int revokeSessions(const std::string& user_id, const std::string& keep_session_id,
                      const std::string& reason);
+  /** Writes the audit lines of an admin's change: roles changed, account disabled or enabled. */
+  void auditUpdate(const std::string& actor_id, const std::string& user_id,
+                   const std::vector<std::string>& old_roles,
+                   const std::vector<std::string>& new_roles, bool was_disabled, bool disabled);
 };
 
 /** The identity other modules see for an account. */

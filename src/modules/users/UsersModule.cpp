@@ -130,6 +130,10 @@ std::shared_ptr<UsersApi> UsersModule::api() {
   return api_;
 }
 
+void UsersModule::setMetrics(std::shared_ptr<metrics::Registry> registry) {
+  service_->setMetrics(std::move(registry));
+}
+
 UserService& UsersModule::service() {
   return *service_;
 }

@@ -35,6 +35,8 @@ class UsersModule : public http::Module {
 
   /** Sets who ends sessions on password changes and disabled accounts; set before serving. */
   void setSessionRevoker(std::shared_ptr<auth::SessionRevoker> revoker);
+  /** Counts registrations and revoked sessions into `registry` (see UserService::setMetrics). */
+  void setMetrics(std::shared_ptr<metrics::Registry> registry);
   /** The in-process adapter for other modules. */
   std::shared_ptr<UsersApi> api();
   UserService& service();

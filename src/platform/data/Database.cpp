@@ -233,11 +233,15 @@ Poco::Data::Session Database::session() {
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::seconds(std::max(1, settings_.connect_timeout_seconds));
   auto pause = std::chrono::milliseconds(1);
+  bool waited = false;
   for (;;) {
     try {
       return pool_->get();
     } catch (const Poco::Data::SessionPoolExhaustedException&) {
+      if (!waited) ++waits_;
+      waited = true;
       if (std::chrono::steady_clock::now() + pause >= deadline) {
+        ++errors_;
         throw Unavailable(describe(settings_) + ": all " + std::to_string(settings_.pool_max) +
                           " pooled sessions stayed busy; raise the pool size or lower the load");
       }
@@ -245,6 +249,7 @@ Poco::Data::Session Database::session() {
       pause = std::min(pause * 2, std::chrono::milliseconds(50));
     } catch (const Poco::Exception& e) {
       // Opening covers connecting and preparing the session, so any failure there is an outage.
+      ++errors_;
       throw Unavailable("cannot open " + describe(settings_) + ": " +
                         redact(e.displayText(), settings_.password));
     }
@@ -258,10 +263,12 @@ void Database::withSession(const std::function<void(Poco::Data::Session&)>& work
   } catch (const Poco::Exception& e) {
     if (isOutage(e)) {
       discard(session, settings_.dialect);
+      ++errors_;
       throw Unavailable(describe(settings_) +
                         " failed: " + redact(e.displayText(), settings_.password));
     }
     if (isLockWaitTimeout(e)) {
+      ++errors_;
       throw Unavailable(describe(settings_) +
                         " is busy: " + redact(e.displayText(), settings_.password));
     }
@@ -294,6 +301,7 @@ void Database::transaction(const std::function<void(Poco::Data::Session&)>& work
     } catch (const Poco::Exception& e) {
       if (!isOutage(e)) throw;
       discard(session, settings_.dialect);
+      ++errors_;
       throw Unavailable("cannot begin a transaction on " + describe(settings_) + ": " +
                         redact(e.displayText(), settings_.password));
     }
@@ -325,10 +333,12 @@ void Database::transaction(const std::function<void(Poco::Data::Session&)>& work
         if (isDeadlock(e) && rolled_back && attempt < kTransactionAttempts) continue;
         if (isOutage(e)) {
           discard(session, settings_.dialect);
+          ++errors_;
           throw Unavailable(describe(settings_) + " failed during a transaction: " +
                             redact(e.displayText(), settings_.password));
         }
         if (isLockWaitTimeout(e) || isDeadlock(e)) {
+          ++errors_;
           throw Unavailable(describe(settings_) +
                             " is busy: " + redact(e.displayText(), settings_.password));
         }
@@ -372,6 +382,16 @@ void Database::createSchema() {
                              redact(e.displayText(), settings_.password) +
                              "; create it or grant the user CREATE on it");
   }
+}
+
+PoolStats Database::poolStats() const {
+  PoolStats stats;
+  stats.in_use = pool_->used();
+  stats.idle = pool_->idle();
+  stats.max = pool_->capacity();
+  stats.waits = waits_.load();
+  stats.errors = errors_.load();
+  return stats;
 }
 
 std::string Database::ping() {

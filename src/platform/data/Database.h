@@ -4,6 +4,8 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -26,6 +28,15 @@ struct DatabaseSettings {
   int pool_max = 8;
   int connect_timeout_seconds = 3;  // also the longest wait for a free pooled session
   int read_timeout_seconds = 5;     // MySQL: bounds every read and write on a connection
+};
+
+/** A snapshot of a database's session pool, for metrics. */
+struct PoolStats {
+  int in_use = 0;       // sessions lent out
+  int idle = 0;         // open sessions waiting in the pool
+  int max = 0;          // the maximum number of sessions the pool opens
+  uint64_t waits = 0;   // calls that found every session lent out and had to wait
+  uint64_t errors = 0;  // calls that failed with Unavailable (outage, busy, no free session)
 };
 
 /**
@@ -73,10 +84,15 @@ class Database {
   /** Empty when a trivial query succeeds, else the reason. */
   std::string ping();
 
+  /** The pool's current use and its counts of waits and errors. Thread-safe. */
+  PoolStats poolStats() const;
+
  private:
   DatabaseSettings settings_;
   std::unique_ptr<Poco::Data::SessionPool> pool_;
   std::mutex sqlite_writer_;
+  std::atomic<uint64_t> waits_{0};
+  std::atomic<uint64_t> errors_{0};
 };
 
 /** Thrown when the database cannot be reached; the HTTP layer answers 503. */

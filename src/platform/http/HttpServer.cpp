@@ -24,27 +24,32 @@ constexpr int kReceiveTimeoutSeconds = 30;
 
 class PipelineHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit PipelineHandler(RequestPipeline& pipeline) : pipeline_(pipeline) {}
+  PipelineHandler(RequestPipeline& pipeline, const std::atomic<bool>& draining)
+      : pipeline_(pipeline), draining_(draining) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
+    if (draining_.load()) response.setKeepAlive(false);
     pipeline_.handle(request, response);
   }
 
  private:
   RequestPipeline& pipeline_;
+  const std::atomic<bool>& draining_;
 };
 
 class PipelineHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit PipelineHandlerFactory(std::shared_ptr<RequestPipeline> pipeline)
-      : pipeline_(std::move(pipeline)) {}
+  PipelineHandlerFactory(std::shared_ptr<RequestPipeline> pipeline,
+                         std::shared_ptr<std::atomic<bool>> draining)
+      : pipeline_(std::move(pipeline)), draining_(std::move(draining)) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
-    return new PipelineHandler(*pipeline_);
+    return new PipelineHandler(*pipeline_, *draining_);
   }
 
  private:
   std::shared_ptr<RequestPipeline> pipeline_;
+  std::shared_ptr<std::atomic<bool>> draining_;
 };
 
 }  // namespace
@@ -52,6 +57,10 @@ class PipelineHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 struct HttpServer::Impl {
   ServerSettings settings;
   std::shared_ptr<RequestPipeline> pipeline;
+  std::shared_ptr<std::atomic<bool>> draining = std::make_shared<std::atomic<bool>>(false);
+  // A second handle on the server's socket, to close it when stopping: Poco's stop only
+  // stops accepting, and connections would otherwise queue unanswered in the backlog.
+  Poco::Net::ServerSocket listener;
   std::unique_ptr<Poco::ThreadPool> threads;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   int port = 0;
@@ -85,6 +94,7 @@ void HttpServer::start() {
   Poco::Net::ServerSocket socket =
       openListener(settings.bind_address, settings.port, kBacklog, tls);
   impl_->port = socket.address().port();
+  impl_->listener = socket;
 
   auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
   params->setMaxQueued(settings.max_queued);
@@ -102,21 +112,37 @@ void HttpServer::start() {
   params->setMaxThreads(max_threads);
   impl_->threads = std::make_unique<Poco::ThreadPool>(2, max_threads);
   impl_->server = std::make_unique<Poco::Net::HTTPServer>(
-      new PipelineHandlerFactory(impl_->pipeline), *impl_->threads, socket, params);
+      new PipelineHandlerFactory(impl_->pipeline, impl_->draining), *impl_->threads, socket,
+      params);
   impl_->server->start();
   impl_->running = true;
+}
+
+void HttpServer::drain() {
+  impl_->draining->store(true);
 }
 
 void HttpServer::stop(int grace_seconds) {
   if (!impl_->running) return;
   impl_->running = false;
+  drain();
 
-  impl_->server->stopAll(false);
+  // A refused connection makes a client or proxy try another replica right away. A connection
+  // accepted but never served would fail only after the request was sent.
+  impl_->server->stop();
+  impl_->listener.close();
+
+  // Open connections go on serving, each response now closing its connection, until the
+  // clients have closed them all or the grace period is over. Closing an idle keep-alive
+  // connection from this side could cross a request the client is sending on it, and that
+  // request would fail without a response. Clients close idle connections themselves after
+  // their keep-alive timeout (the edge's nginx after 8 s, within the default 10 s grace).
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
-  while (impl_->pipeline->inFlight() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((impl_->pipeline->inFlight() > 0 || impl_->server->currentConnections() > 0) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  // Idle keep-alive connections would otherwise linger until their timeout.
+  // Shuts down what is left after the grace period: idle connections and slow requests.
   impl_->server->stopAll(true);
   // A handler still running past the grace period is waited for here.
   impl_->threads->joinAll();

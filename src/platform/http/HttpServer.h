@@ -45,7 +45,16 @@ class HttpServer {
 
   /** Binds (failing loudly if the port is taken) and starts serving. */
   void start();
-  /** Stops accepting and waits up to `grace_seconds` for in-flight requests. */
+  /**
+   * Starts draining: the server keeps serving, but every response from now on carries
+   * `Connection: close`, so keep-alive clients (nginx) reconnect elsewhere.
+   */
+  void drain();
+  /**
+   * Stops accepting and closes the listening socket (new connections are refused at once),
+   * then waits up to `grace_seconds` for in-flight requests to finish and for clients to close
+   * their connections (every response now says `Connection: close`), then closes the rest.
+   */
   void stop(int grace_seconds);
   /** The bound port (useful when the settings asked for 0). */
   int port() const;

@@ -13,6 +13,8 @@ struct RequestContext {
   std::string trace_id;  // 32 hex digits, shared by every call of one trace
   std::string span_id;   // 16 hex digits, this request's own span
   uint8_t trace_flags = 0;
+  std::string client_ip;   // as the request pipeline determined it, for audit lines
+  std::string user_agent;  // the User-Agent header (at most 1 KiB), for audit lines
 };
 
 /**

@@ -13,6 +13,7 @@
 #include "platform/http/RequestContext.h"
 #include "platform/http/RequestId.h"
 #include "platform/http/ResponseWriter.h"
+#include "platform/http/TraceParent.h"
 #include "platform/http/UrlCoding.h"
 #include "platform/log/Log.h"
 #include "platform/sessions/SessionStore.h"
@@ -23,6 +24,8 @@ namespace {
 constexpr const char* kUnmatchedRoute = "unmatched";
 /** How many times the body limit the server still reads (and drops) before responding 413. */
 constexpr std::size_t kDrainFactor = 4;
+/** How much of the User-Agent header the request context keeps for audit lines. */
+constexpr std::size_t kMaxUserAgentBytes = 1024;
 
 std::string statusClass(int status) {
   return std::to_string(status / 100) + "xx";
@@ -143,6 +146,8 @@ RequestPipeline::RequestPipeline(ServerSettings settings, const Router& router,
                       "Time from reading the request to sending the response.");
   registry_->describe("http_server_requests_in_flight", "gauge",
                       "HTTP requests being handled right now.");
+  // Present from the start, so that alerts and dashboards see 0 rather than no series.
+  registry_->addGauge("http_server_requests_in_flight", {{"role", settings_.role}}, 0);
 }
 
 void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request,
@@ -158,14 +163,21 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request,
     if (!inserted) entry->second += ", " + value;
   }
   req.request_id = acceptOrGenerateRequestId(req.header("x-request-id"));
-  // Calls to other roles made while handling this request carry its id and trace.
-  RequestContextScope context(startRequestContext(req.request_id, req.header("traceparent")));
   req.client_ip = clientIpOf(request, settings_.trust_forwarded_for);
+  // Calls to other roles and log lines written while handling this request carry its ids.
+  RequestContext started_context = startRequestContext(req.request_id, req.header("traceparent"));
+  started_context.client_ip = req.client_ip;
+  started_context.user_agent = req.header("user-agent").value_or("").substr(0, kMaxUserAgentBytes);
+  RequestContextScope context(std::move(started_context));
   const std::string& uri = request.getURI();
   std::size_t question = uri.find('?');
   req.path = uri.substr(0, question);
 
   response.set("X-Request-Id", req.request_id);
+  // The caller learns which trace and span this request was recorded under.
+  response.set("traceparent",
+               formatTraceParent(context.context().trace_id, context.context().span_id,
+                                 context.context().trace_flags));
   setSecurityHeaders(response, settings_.content_security_policy);
 
   Outcome outcome;

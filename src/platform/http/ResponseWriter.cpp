@@ -2,7 +2,9 @@
 #include "platform/http/ResponseWriter.h"
 
 #include <Poco/JSON/Stringifier.h>
+#include <Poco/String.h>
 
+#include <set>
 #include <sstream>
 
 namespace agora::http {
@@ -60,7 +62,11 @@ void sendBody(Poco::Net::HTTPServerResponse& response, int status, const std::st
 std::vector<std::string> sendResponse(Poco::Net::HTTPServerResponse& response,
                                       const Response& result) {
   std::vector<std::string> rejected;
+  std::set<std::string> replaced;
   for (const auto& [name, value] : result.headers) {
+    // A handler's header replaces the default of that name, such as a page's own security
+    // policy. Several headers of one name from the handler (Set-Cookie) are all sent.
+    if (replaced.insert(Poco::toLower(name)).second) response.erase(name);
     if (!addSafeHeader(response, name, value)) rejected.push_back(name);
   }
   if (!result.raw_body.empty()) {

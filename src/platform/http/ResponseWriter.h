@@ -38,7 +38,10 @@ bool addSafeHeader(Poco::Net::HTTPServerResponse& response, const std::string& n
 void sendBody(Poco::Net::HTTPServerResponse& response, int status, const std::string& content_type,
               const std::string& body);
 
-/** Sends a handler's Response and returns the names of headers that addSafeHeader rejected. */
+/**
+ * Sends a handler's Response and returns the names of headers that addSafeHeader rejected. A
+ * header the handler sets replaces the default of the same name (see setSecurityHeaders).
+ */
 std::vector<std::string> sendResponse(Poco::Net::HTTPServerResponse& response,
                                       const Response& result);
 

@@ -84,6 +84,21 @@ void Router::add(Route route) {
   routes_.push_back(std::move(route));
 }
 
+void Router::addFallback(Route route, std::vector<std::string> excluded_prefixes) {
+  if (route.path_template.empty() || route.path_template.front() != '/') {
+    throw std::logic_error("fallback label \"" + route.path_template + "\" must start with /");
+  }
+  if (route.method.empty() || !route.handler) {
+    throw std::logic_error("fallback " + route.path_template + " needs a method and a handler");
+  }
+  for (const auto& existing : fallbacks_) {
+    if (existing.route.method == route.method) {
+      throw std::logic_error("duplicate fallback for " + route.method);
+    }
+  }
+  fallbacks_.push_back({std::move(route), std::move(excluded_prefixes)});
+}
+
 RouteMatch Router::match(const std::string& method, const std::string& path) const {
   RouteMatch result;
   if (path.empty() || path.front() != '/') return result;
@@ -104,6 +119,18 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
       result.route = &route;
       result.path_params = params;
       best_rank = rank;
+    }
+  }
+
+  // A templated path keeps its own 404 and 405 responses; fallbacks only fill the gaps.
+  if (result.allowed_methods.empty()) {
+    for (const auto& fallback : fallbacks_) {
+      bool excluded =
+          std::any_of(fallback.excluded_prefixes.begin(), fallback.excluded_prefixes.end(),
+                      [&path](const std::string& prefix) { return path.starts_with(prefix); });
+      if (excluded) continue;
+      result.allowed_methods.push_back(fallback.route.method);
+      if (fallback.route.method == method) result.route = &fallback.route;
     }
   }
   result.path_known = result.route == nullptr && !result.allowed_methods.empty();

@@ -106,6 +106,7 @@ RedisClientPool::RedisClientPool(RedisSettings settings)
     throw std::invalid_argument("invalid Redis pool size " + std::to_string(settings_.pool_size) +
                                 ": must be 1 or more");
   }
+  pool_size_ = static_cast<std::size_t>(settings_.pool_size);
   if (connect_timeout_.count() < 1 || read_timeout_.count() < 1) {
     throw std::invalid_argument(
         "invalid Redis timeouts connect " + std::to_string(connect_timeout_.count()) +
@@ -154,6 +155,29 @@ std::string RedisClientPool::ping() {
   }
 }
 
+void RedisClientPool::setPoolSize(int pool_size) {
+  if (pool_size < 1) {
+    throw std::invalid_argument("invalid Redis pool size " + std::to_string(pool_size) +
+                                ": must be 1 or more");
+  }
+  std::vector<std::unique_ptr<Connection>> surplus;
+  {
+    std::lock_guard lock(mutex_);
+    pool_size_ = static_cast<std::size_t>(pool_size);
+    while (!idle_.empty() && in_use_ + idle_.size() > pool_size_) {
+      surplus.push_back(std::move(idle_.back()));
+      idle_.pop_back();
+    }
+  }
+  available_.notify_all();
+  // The surplus connections close here, outside the lock.
+}
+
+std::size_t RedisClientPool::poolSize() const {
+  std::lock_guard lock(mutex_);
+  return pool_size_;
+}
+
 std::size_t RedisClientPool::inUse() const {
   std::lock_guard lock(mutex_);
   return in_use_;
@@ -193,14 +217,13 @@ RedisClientPool::Lease RedisClientPool::acquire(TimePoint deadline) {
   std::unique_ptr<Connection> reused;
   {
     std::unique_lock lock(mutex_);
-    const auto has_room = [this] {
-      return !idle_.empty() || in_use_ < static_cast<std::size_t>(settings_.pool_size);
-    };
+    // Idle connections count against the size too, so a lent one is either reused or new.
+    const auto has_room = [this] { return in_use_ < pool_size_; };
     if (!has_room()) {
       ++waits_;
       if (!available_.wait_until(lock, deadline, has_room)) {
         ++errors_;
-        throw sessions::Unavailable("all " + std::to_string(settings_.pool_size) +
+        throw sessions::Unavailable("all " + std::to_string(pool_size_) +
                                     " connections to Redis at " + settings_.address() +
                                     " stayed busy for " +
                                     std::to_string((connect_timeout_ + read_timeout_).count()) +
@@ -248,7 +271,8 @@ void RedisClientPool::release(std::unique_ptr<Connection> connection, bool reusa
   {
     std::lock_guard lock(mutex_);
     --in_use_;
-    if (reusable && connection) {
+    // After the pool shrank, connections beyond the new size close on their way back.
+    if (reusable && connection && in_use_ + idle_.size() < pool_size_) {
       connection->last_used = steady_clock::now();
       idle_.push_back(std::move(connection));
     }

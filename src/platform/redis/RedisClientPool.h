@@ -69,7 +69,18 @@ class RedisClientPool {
   /** Returns an empty string when PING succeeds within the timeouts, else the reason. */
   std::string ping();
 
+  /** The settings as constructed; pool_size there stays the first size (see poolSize()). */
   const RedisSettings& settings() const { return settings_; }
+
+  /**
+   * Changes how many connections may be lent at once, e.g. on a configuration reload. Calls
+   * waiting for a connection see a larger size at once. After a smaller size, idle connections
+   * beyond it close now, and lent ones close when they come back. Throws std::invalid_argument
+   * for a size below 1.
+   */
+  void setPoolSize(int pool_size);
+  /** Returns how many connections may be lent at once. */
+  std::size_t poolSize() const;
 
   /** Returns how many connections are lent out or being opened right now. */
   std::size_t inUse() const;
@@ -101,10 +112,11 @@ class RedisClientPool {
   std::chrono::milliseconds connect_timeout_;
   std::chrono::milliseconds read_timeout_;
 
-  mutable std::mutex mutex_;  // guards idle_ and in_use_
+  mutable std::mutex mutex_;  // guards idle_, in_use_ and pool_size_
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::size_t in_use_ = 0;
+  std::size_t pool_size_ = 0;
 
   std::atomic<uint64_t> waits_{0};
   std::atomic<uint64_t> errors_{0};

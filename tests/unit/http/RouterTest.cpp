@@ -82,5 +82,56 @@ TEST(Router, SameTemplateOtherMethodAllowed) {
   EXPECT_NO_THROW(router.add(route("DELETE", "/api/orders/{id}")));
 }
 
+TEST(Router, FallbackAnswersUnknownPath) {
+  Router router;
+  router.add(route("GET", "/api/users/me"));
+  router.addFallback(route("GET", "/*"), {"/api/"});
+  auto match = router.match("GET", "/assets/app.js");
+  ASSERT_NE(match.route, nullptr);
+  EXPECT_EQ(match.route->path_template, "/*");
+}
+
+TEST(Router, FallbackSkipsExcludedPrefix) {
+  Router router;
+  router.add(route("GET", "/api/users/me"));
+  router.addFallback(route("GET", "/*"), {"/api/"});
+  auto match = router.match("GET", "/api/unknown");
+  EXPECT_EQ(match.route, nullptr);
+  EXPECT_FALSE(match.path_known);
+}
+
+TEST(Router, TemplateBeatsFallback) {
+  Router router;
+  router.add(route("POST", "/login"));
+  router.addFallback(route("GET", "/*"), {});
+  auto match = router.match("GET", "/login");
+  EXPECT_EQ(match.route, nullptr);
+  EXPECT_TRUE(match.path_known);
+  EXPECT_EQ(match.allowed_methods, (std::vector<std::string>{"POST"}));
+}
+
+TEST(Router, FallbackOtherMethodIsKnownPath) {
+  Router router;
+  router.addFallback(route("GET", "/*"), {"/api/"});
+  router.addFallback(route("HEAD", "/*"), {"/api/"});
+  auto match = router.match("POST", "/index.html");
+  EXPECT_EQ(match.route, nullptr);
+  EXPECT_TRUE(match.path_known);
+  EXPECT_EQ(match.allowed_methods, (std::vector<std::string>{"GET", "HEAD"}));
+}
+
+TEST(Router, FallbackNotListedInRoutes) {
+  Router router;
+  router.add(route("GET", "/api/users/me"));
+  router.addFallback(route("GET", "/*"), {});
+  EXPECT_EQ(router.routes().size(), 1u);
+}
+
+TEST(Router, DuplicateFallbackThrows) {
+  Router router;
+  router.addFallback(route("GET", "/*"), {});
+  EXPECT_THROW(router.addFallback(route("GET", "/files"), {}), std::logic_error);
+}
+
 }  // namespace
 }  // namespace agora::http
