@@ -85,7 +85,7 @@ TEST(OrdersConcurrencyTest, SameKeyConcurrentlyPlacesOnce) {
   std::set<std::string> order_ids;
   for (auto& click : clicks) {
     HttpResult result = click.get();
-    // A click racing the first one may be told to retry (409 in progress); none may fail otherwise.
+    // A click racing the first one may receive a retry status (409 in progress); none may fail otherwise.
     ASSERT_TRUE(result.status == 201 || result.status == 409) << result.status << result.body;
     if (result.status == 201) order_ids.insert(result.json()->getValue<std::string>("id"));
   }

@@ -30,7 +30,8 @@ struct Reservation {
  * Implemented in-process by the catalog module and, between pods, by an HTTP client of
  * `/internal/catalog/reservations`. Both calls are idempotent by order id.
  * reserve() throws http::Problem 409 `/problems/out-of-stock` (with the short product ids
- * in a `products` extension) or 404/400 for unknown products, and reserves nothing then.
+ * in a `products` extension), 422 `/problems/unknown-product` for unknown or deleted products
+ * or 400 for an invalid request, and reserves nothing then.
  */
 class CatalogApi {
  public:

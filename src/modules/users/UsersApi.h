@@ -26,7 +26,7 @@ struct AuthenticationOutcome {
 
 /**
  * Implemented in-process by the users module and, between pods, by an HTTP client of
- * `POST /internal/users/authenticate`. Unreachable backends throw (the caller answers 503).
+ * `POST /internal/users/authenticate`. Unreachable backends throw (the caller returns 503).
  */
 class UsersApi {
  public:

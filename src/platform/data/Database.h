@@ -15,7 +15,7 @@ namespace agora::data {
 
 enum class Dialect { kSqlite, kMysql };
 
-/** Where a module's data lives and how many connections it may hold. */
+/** Location and pool size of a module's database. */
 struct DatabaseSettings {
   Dialect dialect = Dialect::kSqlite;
   std::string sqlite_path;  // for SQLite: the file
@@ -42,7 +42,7 @@ struct PoolStats {
 /**
  * A pooled database for one module. Sessions are not thread-safe: take one per operation
  * with session() and let it go back to the pool when it leaves scope. Backend failures
- * surface as agora::data::Unavailable so routes answer 503.
+ * surface as agora::data::Unavailable so routes return 503.
  */
 class Database {
  public:
@@ -95,7 +95,7 @@ class Database {
   std::atomic<uint64_t> errors_{0};
 };
 
-/** Thrown when the database cannot be reached; the HTTP layer answers 503. */
+/** Thrown when the database cannot be reached; the HTTP layer returns 503. */
 class Unavailable : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -14,7 +14,7 @@
 
 namespace agora::http {
 
-/** How the API listener runs. */
+/** Settings of the API listener. */
 struct ServerSettings {
   std::string role;                 // for logs and metrics labels, e.g. "all" or "catalog"
   std::string bind_address = "127.0.0.1";
@@ -76,7 +76,7 @@ class AdminServer {
   void start();
   void stop();
   int port() const;
-  /** From now on /readyz answers 503 "shutting down". */
+  /** From now on /readyz returns 503 "shutting down". */
   void markDraining();
 
  private:

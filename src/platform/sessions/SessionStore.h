@@ -1,4 +1,4 @@
-// Where sessions live: the in-process store by default, Redis in production.
+// The session store interface: the in-process store by default, Redis in production.
 #pragma once
 
 #include "platform/sessions/SessionRecord.h"
@@ -10,7 +10,7 @@
 
 namespace agora::sessions {
 
-/** What an update function decided about the record it was given. */
+/** The decision of an update function about the record it was given. */
 enum class UpdateDecision { kKeep, kWrite, kDelete };
 
 /**
@@ -38,11 +38,11 @@ class SessionStore {
   virtual std::vector<SessionRecord> listForUser(const std::string& user_id) = 0;
   /** Deletes every session of a user except `keep_session_id` (may be empty); returns count. */
   virtual int removeAllForUser(const std::string& user_id, const std::string& keep_session_id) = 0;
-  /** Empty when the backend answers, else the reason. */
+  /** Empty when the backend responds, else the reason. */
   virtual std::string ping() = 0;
 };
 
-/** Thrown when the session backend cannot be reached; the HTTP layer answers 503. */
+/** Thrown when the session backend cannot be reached; the HTTP layer returns 503. */
 class Unavailable : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
