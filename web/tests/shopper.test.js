@@ -191,8 +191,13 @@ test('user admin filters by email and grants admin', async () => {
   await page.getByRole('link', { name: 'Manage users' }).click();
   await page.getByRole('searchbox', { name: 'Email starts with' }).fill(email.slice(0, 20));
   await page.getByRole('button', { name: 'Filter' }).click();
-  await page.locator('.admin-table tbody tr').filter({ hasText: email }).waitFor();
-  assert.equal(await page.locator('.admin-table tbody tr').count(), 1);
+  // The unfiltered list may already show the account, so wait until the filtered list replaced it.
+  const rows = page.locator('.admin-table tbody tr');
+  for (let waited = 0; waited < 10000 && (await rows.count()) !== 1; waited += 100) {
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await rows.count(), 1);
+  assert.ok((await rows.first().textContent()).includes(email), 'the row is the account');
   await page.getByLabel(`${email} is an admin`).check();
   await page.getByRole('button', { name: `Save ${email}` }).click();
   await page.getByText(`Saved ${email}: customer, admin; active.`).waitFor();

@@ -105,8 +105,8 @@ async function readResponse(response, sessionEnded = false) {
 
 /**
  * Sends a request and returns the parsed JSON body (null for 204). Throws ApiError for an
- * error response. With `authenticated` (the default) the access token goes along; a 401 then
- * triggers one refresh and one retry, and when that fails the session ends ("expired").
+ * error response. With `authenticated` (the default) the access token is sent, and a 401
+ * triggers one refresh and one retry. When those fail too, the session ends ("expired").
  * Options: body (sent as JSON), headers, authenticated.
  */
 export async function request(method, path, options = {}) {

@@ -9,9 +9,10 @@ export function firstPage() {
 }
 
 /**
- * A list with Previous/Next buttons. `fetchPage(cursor)` resolves to {items, next_cursor};
- * `renderItems(items)` returns the node that shows them (called with [] shows `emptyText`).
- * `state` (from firstPage) remembers where the reader was. Returns {element, reload}.
+ * Builds a list with Previous/Next buttons. `fetchPage(cursor)` resolves to {items,
+ * next_cursor}; `renderItems(items)` returns the node that shows a non-empty page, and an empty
+ * page shows `emptyText`. `state` (from firstPage) keeps the reader's page. Returns
+ * {element, reload}.
  */
 export function pagedList({ label, fetchPage, renderItems, emptyText, state = firstPage() }) {
   const results = h('div', { class: 'results' });
@@ -46,6 +47,8 @@ export function pagedList({ label, fetchPage, renderItems, emptyText, state = fi
         previous.disabled = state.cursors.length <= 1;
         next.disabled = !state.next;
         pageText.textContent = `Page ${state.cursors.length}`;
+        // A list that fits on one page needs no page buttons.
+        nav.hidden = state.cursors.length <= 1 && !state.next;
       }
     }
   }

@@ -80,6 +80,18 @@ export function registerView({ query: parameters }) {
       'Log in')));
 }
 
+/** Names the browser and system of a user agent string, e.g. "Firefox on Windows". */
+function deviceName(userAgent) {
+  const browsers = [['Edg/', 'Edge'], ['Firefox/', 'Firefox'], ['Chrome/', 'Chrome'],
+    ['Safari/', 'Safari'], ['curl/', 'curl']];
+  const systems = [['Android', 'Android'], ['iPhone', 'iPhone'], ['iPad', 'iPad'],
+    ['Windows', 'Windows'], ['Mac OS X', 'macOS'], ['Linux', 'Linux']];
+  const browser = browsers.find(([marker]) => userAgent.includes(marker));
+  const system = systems.find(([marker]) => userAgent.includes(marker));
+  if (!browser) return 'Unknown browser';
+  return system ? `${browser[1]} on ${system[1]}` : browser[1];
+}
+
 function sessionItem(session, reload) {
   const signOut = h('button', { type: 'button', class: 'secondary' }, 'Sign out this device');
   signOut.addEventListener('click', () => whileBusy(signOut, async () => {
@@ -96,9 +108,10 @@ function sessionItem(session, reload) {
     }
   }));
   return h('li', { class: 'card session' },
-    h('p', { class: 'session-device' }, session.user_agent || 'Unknown browser',
+    h('p', { class: 'session-device' }, deviceName(session.user_agent || ''),
       session.current ? h('strong', { class: 'badge' }, 'This device') : null),
     h('dl', { class: 'facts' },
+      h('dt', {}, 'Browser'), h('dd', { class: 'muted' }, session.user_agent || 'not sent'),
       h('dt', {}, 'Address'), h('dd', {}, session.ip || 'unknown'),
       h('dt', {}, 'Signed in'), h('dd', {}, formatDate(session.created_at)),
       h('dt', {}, 'Last active'), h('dd', {}, formatDate(session.last_seen_at))),
@@ -110,6 +123,9 @@ function sessionsSection() {
   async function reload() {
     try {
       const { items } = await api.request('GET', '/api/auth/sessions');
+      // This device first, then the others by their last activity.
+      items.sort((a, b) => Number(b.current) - Number(a.current) ||
+        b.last_seen_at.localeCompare(a.last_seen_at));
       list.replaceChildren(...items.map((session) => sessionItem(session, reload)));
     } catch (error) {
       showProblem(error);

@@ -155,7 +155,7 @@ export function adminProductsView({ query: parameters }) {
       `/api/catalog/products${query({ limit: 20, q: search, cursor })}`),
     renderItems: (items) => productTable(items, reload),
   });
-  return page('Products', createProductForm(reload), searchForm, list.element);
+  return page('Manage products', createProductForm(reload), searchForm, list.element);
 }
 
 // ---- users ----
@@ -229,5 +229,5 @@ export function adminUsersView({ query: parameters }) {
       `/api/users${query({ limit: 20, email: prefix, cursor })}`),
     renderItems: userTable,
   });
-  return page('Users', filter, list.element);
+  return page('Manage users', filter, list.element);
 }

@@ -73,7 +73,8 @@ async function placeOrder(button, products) {
     window.location.hash = '#/orders';
   } catch (error) {
     // Only a rejection of the order ends the attempt. After a network failure or a server
-    // error the retry sends the same key, so the order is placed at most once.
+    // error the retry sends the same key, and the server replays its first response to a
+    // repeated key instead of placing a second order.
     const retryable = error instanceof ApiError &&
       (error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500);
     if (!retryable) attempt = null;
