@@ -11,8 +11,14 @@ AGORA_TEST_PACKAGES=(
   redis-server redis-tools
   mariadb-server mariadb-client
   nginx
+  chromium nodejs
   prometheus
+  # The Debian package test: dpkg-shlibdeps and systemd-analyze verify.
+  dpkg-dev systemd
 )
+# The storefront's browser tests run on node and npm. NodeSource's nodejs brings its own npm;
+# Debian's needs the npm package.
+command -v npm >/dev/null 2>&1 || AGORA_TEST_PACKAGES+=(npm)
 # What scripts/topology.sh runs besides agora itself.
 AGORA_TOPOLOGY_PACKAGES=(
   nginx openssl curl mariadb-server mariadb-client redis-server redis-tools

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Proves the Debian package: builds it with cpack from a build folder, checks its metadata and
-# contents, installs it with dpkg, runs `agora --version` from it, has systemd-analyze verify
-# the unit template for an instance, then removes and purges it again (and the agora user when
-# this run created it). Also builds the tarball and checks its contents.
+# Proves the Debian package. It builds the package with cpack from a build folder and checks
+# its metadata and contents, then installs it with dpkg, runs `agora --version` from it and has
+# systemd-analyze verify the unit template for two instances. Finally it removes and purges
+# the package (and the agora user when this run created it). The tarball's contents are
+# checked too.
 #
 #   tests/deploy/deb-package.sh BUILD_DIR
 #
