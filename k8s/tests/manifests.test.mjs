@@ -1,7 +1,8 @@
-// Checks the Kubernetes manifests: each overlay renders with kustomize, every object is valid
-// for the Kubernetes API (types, required fields, and no unknown fields), and Agora's own rules
-// hold: hardened and probed containers, a disruption budget and an autoscaler per Deployment,
-// one public Service, and NetworkPolicies that allow exactly the calls the design names.
+// Checks the Kubernetes manifests: each overlay renders, every object is valid for the
+// Kubernetes API (types, required fields, and no unknown fields), and Agora's own rules hold:
+// hardened and probed containers, a disruption budget and an autoscaler per Deployment, one
+// public Service, and NetworkPolicies that allow exactly the calls the design names. The overlays
+// render with kustomize or kubectl where one is installed, else with kustomize.mjs.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -9,10 +10,13 @@ import { join, relative } from "node:path";
 import { describe, test } from "node:test";
 import * as client from "@kubernetes/client-node";
 import { edgeDir, renderEdge, repository } from "./render-edge.mjs";
-import { overlays, podTemplateOf, renderOverlay, selects } from "./render.mjs";
+import {
+  defaultRenderer, overlays, podTemplateOf, rendererName, renderOverlay, selects,
+} from "./render.mjs";
 
 const kRoles = ["auth", "users", "catalog", "orders"];
-const rendered = new Map(overlays.map((name) => [name, renderOverlay(name)]));
+const renderer = defaultRenderer();
+const rendered = new Map(overlays.map((name) => [name, renderOverlay(name, renderer)]));
 
 // ---- schema validation ----
 
@@ -86,7 +90,17 @@ for (const overlay of overlays) {
   const workloads = objects.filter((object) => podTemplateOf(object));
   const byKind = (kind) => objects.filter((object) => object.kind === kind);
 
-  describe(`overlay ${overlay}`, () => {
+  describe(`overlay ${overlay} (rendered by ${rendererName(renderer)})`, () => {
+    test("runs the overlay's own agora image in every role and the Job", () => {
+      const expected = overlay === "dev" ? "agora:dev" : "registry.example.com/agora:0.1.0";
+      const images = workloads
+        .filter((object) => object.metadata.name !== "agora-edge")
+        .filter((object) => !["agora-mariadb", "agora-redis"].includes(object.metadata.name))
+        .flatMap((object) => podTemplateOf(object).spec.containers.map((c) => c.image));
+      assert.ok(images.length >= 5, `found ${images.length} agora containers`);
+      for (const image of images) assert.equal(image, expected);
+    });
+
     test("renders the four roles, the edge and the migration Job", () => {
       const deployments = byKind("Deployment").map((d) => d.metadata.name).sort();
       assert.deepEqual(deployments, [

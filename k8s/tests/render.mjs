@@ -1,11 +1,14 @@
-// Renders a kustomize overlay of k8s/ into objects for the manifest tests. Kustomize itself
-// renders (a `kustomize` binary, else `kubectl kustomize`). It works on a copy of k8s/ whose
-// secret files are the committed *.example files, so real secrets are neither needed nor read.
+// Renders a kustomize overlay of k8s/ into objects for the manifest tests: with kustomize (a
+// `kustomize` binary, else `kubectl kustomize`) where one is installed, else with the built-in
+// renderer of kustomize.mjs. AGORA_KUSTOMIZE picks one: builtin, kustomize or kubectl. It works
+// on a copy of k8s/ whose secret files are the committed *.example files, so real secrets are
+// neither needed nor read.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { build } from "./kustomize.mjs";
 import { repository } from "./render-edge.mjs";
 
 export const overlays = ["dev", "prod"];
@@ -19,18 +22,41 @@ function onPath(command) {
   }
 }
 
-/** Returns the kustomize command line available on this machine. */
+/**
+ * Returns the kustomize command line this machine offers (["kustomize", "build"] or
+ * ["kubectl", "kustomize"]), or null when it has neither or AGORA_KUSTOMIZE=builtin.
+ */
 export function kustomizeCommand() {
-  if (onPath("kustomize")) return ["kustomize", "build"];
-  if (onPath("kubectl")) return ["kubectl", "kustomize"];
-  throw new Error(
-    "neither kustomize nor kubectl is installed: the manifest tests render the overlays with " +
-      "one of them (kubectl kustomize or a kustomize binary on PATH)",
-  );
+  const choice = process.env.AGORA_KUSTOMIZE ?? "";
+  const commands = { kustomize: ["kustomize", "build"], kubectl: ["kubectl", "kustomize"] };
+  if (choice === "builtin") return null;
+  if (choice !== "") {
+    if (!(choice in commands)) {
+      throw new Error(`AGORA_KUSTOMIZE=${choice}: use builtin, kustomize or kubectl, or unset it`);
+    }
+    if (!onPath(choice)) throw new Error(`AGORA_KUSTOMIZE=${choice}, but ${choice} is not on PATH`);
+    return commands[choice];
+  }
+  if (onPath("kustomize")) return commands.kustomize;
+  if (onPath("kubectl")) return commands.kubectl;
+  return null;
 }
 
-/** Returns every object of k8s/overlays/NAME as kustomize renders it. */
-export function renderOverlay(name) {
+/** Returns the renderer the manifest tests use: kustomizeCommand(), else "builtin". */
+export function defaultRenderer() {
+  return kustomizeCommand() ?? "builtin";
+}
+
+/** Returns a renderer's name for test titles and messages. */
+export function rendererName(renderer) {
+  return renderer === "builtin" ? "k8s/tests/kustomize.mjs" : renderer.join(" ");
+}
+
+/**
+ * Returns every object of k8s/overlays/NAME, rendered by `renderer`: a command line from
+ * kustomizeCommand() or "builtin".
+ */
+export function renderOverlay(name, renderer = defaultRenderer()) {
   const copy = mkdtempSync(join(tmpdir(), "agora-k8s-"));
   try {
     cpSync(join(repository, "k8s"), join(copy, "k8s"), {
@@ -45,20 +71,26 @@ export function renderOverlay(name) {
     for (const file of readdirSync(secrets).filter((f) => f.endsWith(".example"))) {
       copyFileSync(join(secrets, file), join(secrets, file.slice(0, -".example".length)));
     }
-    const [command, ...args] = kustomizeCommand();
-    const output = execFileSync(command, [...args, join(copy, "k8s", "overlays", name)], {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return parseAllDocuments(output)
-      .map((document) => {
-        if (document.errors.length > 0) throw document.errors[0];
-        return document.toJS();
-      })
-      .filter((object) => object !== null);
+    return renderDirectory(join(copy, "k8s", "overlays", name), renderer);
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
+}
+
+/** Returns every object of the kustomization in `dir`, rendered by `renderer`. */
+export function renderDirectory(dir, renderer) {
+  if (renderer === "builtin") return build(dir);
+  const [command, ...args] = renderer;
+  const output = execFileSync(command, [...args, dir], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return parseAllDocuments(output)
+    .map((document) => {
+      if (document.errors.length > 0) throw document.errors[0];
+      return document.toJS();
+    })
+    .filter((object) => object !== null);
 }
 
 /** Returns the pod template of a workload, or undefined for other objects. */
