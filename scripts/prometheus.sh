@@ -9,7 +9,8 @@
 # `<REPLICA>_ADMIN_PORT=<port>` line of its topology.env becomes a target labelled
 # component=<role> and replica=<role-N> (CATALOG_2_ADMIN_PORT: catalog, catalog-2). Prometheus
 # keeps its configuration, data and log in STATE_DIR/prometheus; start writes the URL to
-# STATE_DIR/prometheus/prometheus.env as PROMETHEUS_URL.
+# STATE_DIR/prometheus/prometheus.env as PROMETHEUS_URL, and that of the web pages (graph,
+# targets, alerts) as PROMETHEUS_UI_URL.
 set -euo pipefail
 
 repository=$(cd "$(dirname "$0")/.." && pwd)
@@ -137,8 +138,12 @@ start() {
     fi
     if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/-/ready" \
         2>/dev/null || true)" = 200 ]; then
-      echo "PROMETHEUS_URL=http://127.0.0.1:$port" >"$home/prometheus.env"
-      echo "Prometheus: http://127.0.0.1:$port (targets: /targets, alerts: /alerts)"
+      # Debian's package (2.42) serves only the classic web pages, under /classic.
+      local url=http://127.0.0.1:$port ui=http://127.0.0.1:$port
+      [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$ui/targets" 2>/dev/null ||
+        true)" = 200 ] || ui=$ui/classic
+      printf 'PROMETHEUS_URL=%s\nPROMETHEUS_UI_URL=%s\n' "$url" "$ui" >"$home/prometheus.env"
+      echo "Prometheus: $url (queries: $ui/graph, targets: $ui/targets, alerts: $ui/alerts)"
       return 0
     fi
     sleep 0.1

@@ -2,24 +2,17 @@
 // through Prometheus's HTTP API, the request and business counters, the alert rules and the
 // dashboard's queries.
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "AgoraProcess.h"
+#include "Prometheus.h"
 #include "platform/security/Random.h"
 
 namespace agora::testing {
@@ -27,79 +20,39 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string repositoryPath(const std::string& relative) {
-  return std::string(AGORA_SOURCE_DIR) + "/" + relative;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-/** Returns the JSON body of GET `path_and_query` on Prometheus, or null when the call failed. */
-Poco::JSON::Object::Ptr prometheusGet(int port, const std::string& path_and_query) {
-  try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-    session.setTimeout(Poco::Timespan(10, 0));
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path_and_query,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::string body;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-}
-
 class PrometheusScrapeTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    agora_ = std::make_unique<AgoraProcess>();
-    state_dir_ =
-        (std::filesystem::temp_directory_path() / ("agora-prometheus-" + security::randomToken(9)))
-            .string();
-    std::filesystem::create_directories(state_dir_);
-    // The same file scripts/topology.sh writes, with this process as the one replica.
-    std::ofstream(state_dir_ + "/topology.env")
-        << "ALL_1_PORT=" << agora_->apiPort() << "\nALL_1_ADMIN_PORT=" << agora_->adminPort()
-        << "\n";
-
-    const std::string start = "'" + repositoryPath("scripts/prometheus.sh") +
-                              "' start --scrape-interval 1s '" + state_dir_ + "'";
-    ASSERT_EQ(std::system(start.c_str()), 0) << "scripts/prometheus.sh could not start Prometheus";
-    const std::string env = readFile(state_dir_ + "/prometheus/prometheus.env");
-    const auto colon = env.rfind(':');
-    ASSERT_NE(colon, std::string::npos) << "prometheus.env names no URL: " << env;
-    prometheus_port_ = std::stoi(env.substr(colon + 1));
+    // An exception here would make GoogleTest skip the cases, so SetUp() reports it instead.
+    try {
+      agora_ = std::make_unique<AgoraProcess>();
+      state_dir_ = (std::filesystem::temp_directory_path() /
+                    ("agora-prometheus-" + security::randomToken(9)))
+                       .string();
+      std::filesystem::create_directories(state_dir_);
+      // The same file scripts/topology.sh writes, with this process as the one replica.
+      std::ofstream(state_dir_ + "/topology.env")
+          << "ALL_1_PORT=" << agora_->apiPort() << "\nALL_1_ADMIN_PORT=" << agora_->adminPort()
+          << "\n";
+      prometheus_ = std::make_unique<PrometheusServer>(state_dir_, "1s");
+    } catch (const std::exception& error) {
+      start_error_ = error.what();
+    }
   }
 
   static void TearDownTestSuite() {
-    const std::string stop =
-        "'" + repositoryPath("scripts/prometheus.sh") + "' stop '" + state_dir_ + "'";
-    EXPECT_EQ(std::system(stop.c_str()), 0);
+    prometheus_.reset();
     agora_.reset();
     std::error_code ignored;
-    std::filesystem::remove_all(state_dir_, ignored);
+    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_, ignored);
   }
 
-  /** Returns the API response to an instant query, or null. */
+  void SetUp() override {
+    ASSERT_TRUE(prometheus_) << "agora or Prometheus did not start: " << start_error_;
+  }
+
   static Poco::JSON::Object::Ptr query(const std::string& expression) {
-    std::string encoded;
-    Poco::URI::encode(expression, "&+=?#%;/", encoded);
-    return prometheusGet(prometheus_port_, "/api/v1/query?query=" + encoded);
-  }
-
-  /** Returns the value of a query that yields one sample, or nullopt while it yields none. */
-  static std::optional<double> scalar(const std::string& expression) {
-    auto body = query(expression);
-    if (!body || body->optValue<std::string>("status", "") != "success") return std::nullopt;
-    auto result = body->getObject("data")->getArray("result");
-    if (result->size() != 1) return std::nullopt;
-    return std::stod(result->getObject(0)->getArray("value")->getElement<std::string>(1));
+    return prometheus_->query(expression);
   }
 
   /** Polls `expression` for up to 20 s until `accept` holds for its value; returns the last. */
@@ -107,7 +60,7 @@ class PrometheusScrapeTest : public ::testing::Test {
                                        const std::function<bool(double)>& accept) {
     std::optional<double> value;
     for (int attempt = 0; attempt < 100; ++attempt) {
-      value = scalar(expression);
+      value = prometheus_->scalar(expression);
       if (value && accept(*value)) return value;
       std::this_thread::sleep_for(milliseconds(200));
     }
@@ -116,7 +69,8 @@ class PrometheusScrapeTest : public ::testing::Test {
 
   static inline std::unique_ptr<AgoraProcess> agora_;
   static inline std::string state_dir_;
-  static inline int prometheus_port_ = 0;
+  static inline std::unique_ptr<PrometheusServer> prometheus_;
+  static inline std::string start_error_;
 };
 
 // Test that the agora target is scraped and labelled like a topology replica.
@@ -202,7 +156,7 @@ TEST_F(PrometheusScrapeTest, AlertRulesLoadAndEvaluate) {
   std::size_t healthy = 0;
   for (int attempt = 0; attempt < 50 && (rules == 0 || healthy < rules); ++attempt) {
     std::this_thread::sleep_for(milliseconds(200));
-    auto body = prometheusGet(prometheus_port_, "/api/v1/rules");
+    auto body = prometheus_->get("/api/v1/rules");
     if (!body) continue;
     rules = healthy = 0;
     auto groups = body->getObject("data")->getArray("groups");
@@ -218,34 +172,25 @@ TEST_F(PrometheusScrapeTest, AlertRulesLoadAndEvaluate) {
   EXPECT_EQ(healthy, rules);
 }
 
+// Test that the web pages whose links scripts/prometheus.sh prints return 200.
+TEST_F(PrometheusScrapeTest, WebPagesReturnOk) {
+  for (const std::string page : {"/graph", "/targets", "/alerts"}) {
+    EXPECT_EQ(prometheus_->status(prometheus_->uiPath() + page), 200)
+        << prometheus_->uiPath() + page;
+  }
+}
+
 // Test that every query of the Grafana dashboard is valid PromQL for this Prometheus.
 TEST_F(PrometheusScrapeTest, DashboardQueriesParse) {
-  auto dashboard = Poco::JSON::Parser()
-                       .parse(readFile(repositoryPath("k8s/monitoring/grafana-dashboard.json")))
-                       .extract<Poco::JSON::Object::Ptr>();
-  auto panels = dashboard->getArray("panels");
-  std::size_t checked = 0;
-  for (std::size_t index = 0; index < panels->size(); ++index) {
-    auto targets = panels->getObject(index)->getArray("targets");
-    if (!targets) continue;
-    for (std::size_t target = 0; target < targets->size(); ++target) {
-      std::string expression = targets->getObject(target)->getValue<std::string>("expr");
-      // Grafana fills these variables in before it sends a query.
-      for (const auto& [variable, value] :
-           {std::pair<std::string, std::string>{"$__rate_interval", "1m"}, {"$role", ".*"}}) {
-        for (auto at = expression.find(variable); at != std::string::npos;
-             at = expression.find(variable)) {
-          expression.replace(at, variable.size(), value);
-        }
-      }
-      auto body = query(expression);
-      ASSERT_TRUE(body) << expression;
-      EXPECT_EQ(body->optValue<std::string>("status", ""), "success")
-          << expression << ": " << body->optValue<std::string>("error", "");
-      ++checked;
-    }
+  const auto queries =
+      dashboardQueries(std::string(AGORA_SOURCE_DIR) + "/k8s/monitoring/grafana-dashboard.json");
+  for (const auto& dashboard_query : queries) {
+    auto body = query(dashboard_query.expression);
+    ASSERT_TRUE(body) << dashboard_query.expression;
+    EXPECT_EQ(body->optValue<std::string>("status", ""), "success")
+        << dashboard_query.expression << ": " << body->optValue<std::string>("error", "");
   }
-  EXPECT_GT(checked, 20u);
+  EXPECT_GT(queries.size(), 20u);
 }
 
 }  // namespace

@@ -94,6 +94,8 @@ ServiceClient::ServiceClient(ServiceClientSettings settings, std::shared_ptr<Tok
   registry_->describe(kCircuitMetric, "gauge",
                       "Circuit breaker per target: 0 closed, 1 open, 2 half-open.");
   metrics::Labels labels = {{"target", settings_.label}};
+  // At 0 from the start, so a retry rate reads 0 before the first retry instead of nothing.
+  registry_->increment(kRetriesMetric, labels, 0);
   registry_->setGauge(kCircuitMetric, labels, 0);
   std::weak_ptr<CircuitBreaker> breaker = breaker_;
   registry_->addCollector([breaker, labels](metrics::Registry& registry) {

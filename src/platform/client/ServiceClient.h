@@ -58,8 +58,8 @@ struct CallResult {
  * call() throws unavailable(): a 503 problem naming the target.
  *
  * Metrics: agora_client_requests_total{target,outcome} (outcome 2xx, 4xx, 5xx, timeout,
- * connection_error, circuit_open), agora_client_retries_total{target} and
- * agora_client_circuit_state{target} (0 closed, 1 open, 2 half-open). Thread-safe.
+ * connection_error, circuit_open), agora_client_retries_total{target} (at 0 from construction)
+ * and agora_client_circuit_state{target} (0 closed, 1 open, 2 half-open). Thread-safe.
  */
 class ServiceClient {
  public:

@@ -151,6 +151,8 @@ TEST_F(ServiceClientTest, NoRetryWhenNotIdempotent) {
   ASSERT_TRUE(problem);
   EXPECT_EQ(problem->status(), 503);
   EXPECT_EQ(seen_.count(), 1u);
+  EXPECT_NE(registry_->render().find("agora_client_retries_total{target=\"peer\"} 0"),
+            std::string::npos);
 }
 
 // Test that retries stop after the configured number of attempts.
