@@ -91,6 +91,10 @@ http::ServerSettings apiServerSettings(const config::Config& config, const std::
       static_cast<std::size_t>(config.getInt("http.max_body_bytes", 1024, 64 * 1024 * 1024));
   settings.keep_alive_timeout_seconds =
       static_cast<int>(config.getInt("http.keep_alive_timeout_seconds", 1, 3600));
+  settings.head_timeout_seconds =
+      static_cast<int>(config.getInt("http.head_timeout_seconds", 1, 3600));
+  settings.request_timeout_seconds =
+      static_cast<int>(config.getInt("http.request_timeout_seconds", 1, 3600));
   settings.trust_forwarded_for = config.getBool("http.trust_forwarded_for");
   return settings;
 }

@@ -19,6 +19,8 @@ void addDefaults(config::Config& config) {
   config.setDefault("http.max_queued", "256");
   config.setDefault("http.max_body_bytes", "1048576");
   config.setDefault("http.keep_alive_timeout_seconds", "10");
+  config.setDefault("http.head_timeout_seconds", "10");
+  config.setDefault("http.request_timeout_seconds", "60");
   config.setDefault("http.trust_forwarded_for", "false");
 
   config.setDefault("admin.bind", "127.0.0.1");

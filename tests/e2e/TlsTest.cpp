@@ -10,8 +10,10 @@
 
 #include <cstdio>
 #include <memory>
+#include <regex>
 #include <string>
 
+#include "../integration/TlsHello.h"
 #include "Topology.h"
 
 namespace agora::testing {
@@ -157,6 +159,37 @@ TEST(Tls, NoSessionTickets) {
   Handshake tls12 = handshake({TLS1_2_VERSION, TLS1_2_VERSION, "", ""});
   ASSERT_TRUE(tls12.ok);
   EXPECT_FALSE(tls12.has_ticket);
+}
+
+// Test that RC4, 3DES, NULL, export, anonymous and CBC-SHA1 suites are refused, offered with
+// hand-built hellos (this machine's OpenSSL can no longer offer some of them itself), while the
+// same hello with modern suites is accepted.
+TEST(Tls, WeakCipherSuitesAreRefused) {
+  const int port = Topology::get().port("EDGE_PORT");
+  raw::HelloAnswer modern = raw::offerHello(port, TLS1_2_VERSION, raw::modernSuites());
+  ASSERT_TRUE(modern.server_hello) << "alert " << modern.alert;
+  for (const auto& [family, suites] : raw::weakSuites()) {
+    raw::HelloAnswer answer = raw::offerHello(port, TLS1_2_VERSION, suites);
+    EXPECT_FALSE(answer.server_hello) << family << ": accepted suite " << std::hex << answer.cipher;
+  }
+  for (uint16_t version : {SSL3_VERSION, TLS1_VERSION, TLS1_1_VERSION}) {
+    raw::HelloAnswer answer = raw::offerHello(port, version, {0xC013, 0xC014, 0xC009, 0x002F});
+    EXPECT_FALSE(answer.server_hello) << "accepted version " << std::hex << answer.version;
+  }
+}
+
+// Test that HSTS lasts at least a year and no response names nginx's version.
+TEST(Tls, LongHstsAndNoVersion) {
+  const Topology& topology = Topology::get();
+  for (const Reply& reply : {topology.edgeGet("/api/catalog/products?limit=1"),
+                             topology.edgeGet("/"), topology.edgeGet("/nothing-here")}) {
+    std::smatch age;
+    const std::string hsts = reply.header("strict-transport-security");
+    ASSERT_TRUE(std::regex_search(hsts, age, std::regex("max-age=([0-9]+)"))) << hsts;
+    EXPECT_GE(std::stoll(age[1]), 31536000) << "HSTS for less than a year";
+    EXPECT_EQ(reply.header("server"), "nginx");
+    EXPECT_EQ(reply.body.find("nginx/"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ namespace agora::catalog {
 namespace {
 
 constexpr std::size_t kMaxNameCodePoints = 200;
-constexpr std::size_t kMaxDescriptionCodePoints = 4000;
+constexpr std::size_t kMaxDescriptionCodePoints = ProductRepository::kMaxDescriptionCodePoints;
 constexpr std::size_t kMaxQueryCodePoints = 200;
 constexpr int64_t kMaxPriceCents = 1'000'000'000'000;
 constexpr int64_t kMaxStock = 1'000'000'000;
@@ -32,10 +32,36 @@ bool isBlank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
+/**
+ * Returns whether valid UTF-8 `text` contains a control character (C0, DEL or C1), except tab,
+ * line feed and carriage return when `allow_line_breaks`. A NUL would also cut the text short
+ * in SQLite, which reads text up to the first NUL.
+ */
+bool hasControlCharacter(const std::string& text, bool allow_line_breaks) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (allow_line_breaks && (byte == '\t' || byte == '\n' || byte == '\r')) continue;
+    if (byte < 0x20 || byte == 0x7F) return true;
+    // U+0080 to U+009F are encoded as C2 80 to C2 9F.
+    if (byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void checkText(std::vector<http::FieldError>& errors, const std::string& field,
-               const std::string& text, std::size_t min, std::size_t max) {
+               const std::string& text, std::size_t min, std::size_t max,
+               bool allow_line_breaks = false) {
   if (!security::isValidUtf8(text)) {
     errors.push_back({field, "must be valid UTF-8"});
+    return;
+  }
+  if (hasControlCharacter(text, allow_line_breaks)) {
+    errors.push_back({field, allow_line_breaks
+                                 ? "must not contain control characters other than tab and "
+                                   "line breaks"
+                                 : "must not contain control characters or line breaks"});
     return;
   }
   const std::size_t length = security::codePointCount(text);
@@ -63,7 +89,7 @@ void checkNewProduct(const NewProduct& draft) {
                                  ": use 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'"});
   }
   checkText(errors, "name", draft.name, 1, kMaxNameCodePoints);
-  checkText(errors, "description", draft.description, 0, kMaxDescriptionCodePoints);
+  checkText(errors, "description", draft.description, 0, kMaxDescriptionCodePoints, true);
   checkRange(errors, "price_cents", draft.price_cents, kMaxPriceCents);
   checkRange(errors, "stock", draft.stock, kMaxStock);
   if (!errors.empty()) throw http::Problem::validation(std::move(errors));
@@ -76,7 +102,7 @@ void checkChanges(const ProductChanges& changes) {
   }
   if (changes.name) checkText(errors, "name", *changes.name, 1, kMaxNameCodePoints);
   if (changes.description) {
-    checkText(errors, "description", *changes.description, 0, kMaxDescriptionCodePoints);
+    checkText(errors, "description", *changes.description, 0, kMaxDescriptionCodePoints, true);
   }
   if (changes.price_cents) checkRange(errors, "price_cents", *changes.price_cents, kMaxPriceCents);
   if (changes.stock) checkRange(errors, "stock", *changes.stock, kMaxStock);

@@ -1,9 +1,8 @@
 // The API server: a Poco HTTP(S) server with its own thread pool around the request pipeline.
 #include "platform/http/HttpServer.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <algorithm>
@@ -11,46 +10,18 @@
 #include <stdexcept>
 #include <thread>
 
+#include "platform/http/ConnectionGuard.h"
 #include "platform/http/Listener.h"
 #include "platform/http/RequestPipeline.h"
+#include "platform/http/ServerConnection.h"
 
 namespace agora::http {
 namespace {
 
 constexpr int kBacklog = 256;
 constexpr int kMaxKeepAliveRequests = 1000;
-/** How long a client may take to send a request once connected (limits slow senders). */
-constexpr int kReceiveTimeoutSeconds = 30;
-
-class PipelineHandler : public Poco::Net::HTTPRequestHandler {
- public:
-  PipelineHandler(RequestPipeline& pipeline, const std::atomic<bool>& draining)
-      : pipeline_(pipeline), draining_(draining) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response) override {
-    if (draining_.load()) response.setKeepAlive(false);
-    pipeline_.handle(request, response);
-  }
-
- private:
-  RequestPipeline& pipeline_;
-  const std::atomic<bool>& draining_;
-};
-
-class PipelineHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  PipelineHandlerFactory(std::shared_ptr<RequestPipeline> pipeline,
-                         std::shared_ptr<std::atomic<bool>> draining)
-      : pipeline_(std::move(pipeline)), draining_(std::move(draining)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new PipelineHandler(*pipeline_, *draining_);
-  }
-
- private:
-  std::shared_ptr<RequestPipeline> pipeline_;
-  std::shared_ptr<std::atomic<bool>> draining_;
-};
+/** The maximum time one read or write on a connection may block. */
+constexpr int kSocketTimeoutSeconds = 30;
 
 }  // namespace
 
@@ -62,7 +33,9 @@ struct HttpServer::Impl {
   // stops accepting, and connections would otherwise queue unanswered in the backlog.
   Poco::Net::ServerSocket listener;
   std::unique_ptr<Poco::ThreadPool> threads;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
+  std::shared_ptr<ConnectionGuard> guard;
+  std::unique_ptr<Poco::Net::TCPServer> server;
+  std::atomic<Poco::Net::TCPServer*> serving{nullptr};  // `server` for the guard's thread
   int port = 0;
   bool running = false;
 };
@@ -101,19 +74,31 @@ void HttpServer::start() {
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(settings.keep_alive_timeout_seconds, 0));
   params->setMaxKeepAliveRequests(kMaxKeepAliveRequests);
-  params->setTimeout(Poco::Timespan(kReceiveTimeoutSeconds, 0));
-  // TODO: Poco reads the request head itself and rejects more than 100 header fields, names
-  // over 256 bytes and values over 8 KiB with a bare 400 (no request id, no security headers)
-  // instead of a 431 problem.
+  params->setTimeout(Poco::Timespan(kSocketTimeoutSeconds, 0));
 
   // Poco serves each keep-alive connection on one thread until it closes, so the pool
   // is sized to the configured connection peak rather than to the CPU count.
   int max_threads = std::max(2, settings.max_threads);
   params->setMaxThreads(max_threads);
   impl_->threads = std::make_unique<Poco::ThreadPool>(2, max_threads);
-  impl_->server = std::make_unique<Poco::Net::HTTPServer>(
-      new PipelineHandlerFactory(impl_->pipeline, impl_->draining), *impl_->threads, socket,
-      params);
+
+  ConnectionLimits limits;
+  limits.head_timeout = std::chrono::seconds(settings.head_timeout_seconds);
+  limits.request_timeout = std::chrono::seconds(settings.request_timeout_seconds);
+  Impl* impl = impl_.get();
+  // stop() stops the guard before it destroys the server, so the server whose queue length the
+  // guard reads is always alive.
+  impl_->guard = std::make_shared<ConnectionGuard>(
+      limits,
+      [impl] {
+        Poco::Net::TCPServer* server = impl->serving.load();
+        return server ? server->queuedConnections() : 0;
+      },
+      impl_->pipeline->registry(), settings.role);
+  impl_->server = std::make_unique<Poco::Net::TCPServer>(
+      new ServerConnectionFactory(params, impl_->pipeline, impl_->guard, impl_->draining),
+      *impl_->threads, socket, params);
+  impl_->serving.store(impl_->server.get());
   impl_->server->start();
   impl_->running = true;
 }
@@ -126,6 +111,9 @@ void HttpServer::stop(int grace_seconds) {
   if (!impl_->running) return;
   impl_->running = false;
   drain();
+  // No more evictions: once stopped, the server's queue contains its threads' stop notices
+  // rather than waiting connections, and the open connections finish within the grace period.
+  impl_->serving.store(nullptr);
 
   // A refused connection makes a client or proxy try another replica right away. A connection
   // accepted but never served would fail only after the request was sent.
@@ -143,10 +131,12 @@ void HttpServer::stop(int grace_seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   // Shuts down what is left after the grace period: idle connections and slow requests.
-  impl_->server->stopAll(true);
+  impl_->guard->shutdownAll();
   // A handler still running past the grace period is waited for here.
   impl_->threads->joinAll();
+  impl_->guard->stop();
   impl_->server.reset();
+  impl_->guard.reset();
 }
 
 int HttpServer::port() const {

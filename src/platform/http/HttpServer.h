@@ -5,8 +5,6 @@
 #include "platform/http/Router.h"
 #include "platform/metrics/Metrics.h"
 
-#include <Poco/Net/HTTPServer.h>
-
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -26,6 +24,8 @@ struct ServerSettings {
   int max_queued = 256;
   std::size_t max_body_bytes = 1024 * 1024;
   int keep_alive_timeout_seconds = 10;
+  int head_timeout_seconds = 10;     // accept (or first byte) to complete request head
+  int request_timeout_seconds = 60;  // complete head to the end of the response
   bool trust_forwarded_for = false; // true behind nginx: client ip from X-Forwarded-For
   std::string content_security_policy = "default-src 'none'; frame-ancestors 'none'";
 };
@@ -34,7 +34,9 @@ struct ServerSettings {
  * Serves the routes of a Router. For every request it assigns the request id, checks body
  * size and media type, authenticates by the route's Access (through the Authenticator),
  * runs the handler, renders Problem and unexpected errors as problem details, adds the
- * security headers and writes one JSON log line and the request metrics.
+ * security headers and writes one JSON log line and the request metrics. Heads over the
+ * limits or with ambiguous framing get problem details too (ServerConnection), and slow or
+ * idle connections lose their thread when others wait for one (ConnectionGuard).
  */
 class HttpServer {
  public:

@@ -302,4 +302,30 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request,
   log::info("http", "request", fields);
 }
 
+void RequestPipeline::reject(Poco::Net::HTTPServerResponse& response, const Problem& problem,
+                             const std::string& path, const std::string& client_ip) {
+  const std::string request_id = acceptOrGenerateRequestId(std::nullopt);
+  response.setKeepAlive(false);
+  response.set("X-Request-Id", request_id);
+  setSecurityHeaders(response, settings_.content_security_policy);
+  try {
+    sendProblem(response, problem, path, request_id);
+  } catch (const std::exception&) {
+    // The client is gone; the log line below is all that is left to do.
+  }
+
+  registry_->increment("http_server_requests_total",
+                       {{"role", settings_.role},
+                        {"route", kUnmatchedRoute},
+                        {"method", "other"},
+                        {"status_class", statusClass(problem.status())}});
+  Poco::JSON::Object fields(Poco::JSON_PRESERVE_KEY_ORDER);
+  fields.set("request_id", request_id);
+  fields.set("status", problem.status());
+  fields.set("type", problem.type());
+  fields.set("client_ip", client_ip);
+  fields.set("role", settings_.role);
+  log::info("http", "request_rejected", fields);
+}
+
 }  // namespace agora::http

@@ -9,6 +9,7 @@
 
 #include "platform/http/Authenticator.h"
 #include "platform/http/HttpServer.h"
+#include "platform/http/Problem.h"
 #include "platform/http/Router.h"
 #include "platform/metrics/Metrics.h"
 
@@ -27,6 +28,17 @@ class RequestPipeline {
                   std::shared_ptr<metrics::Registry> registry);
 
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+
+  /**
+   * Answers a request the connection could not read or frame safely (see ServerConnection)
+   * with `problem`, a fresh request id and the security headers, and closes the connection.
+   * `path` is the request path when the head was read, else empty. Logs and counts it.
+   */
+  void reject(Poco::Net::HTTPServerResponse& response, const Problem& problem,
+              const std::string& path, const std::string& client_ip);
+
+  /** The registry the request metrics go to. */
+  const std::shared_ptr<metrics::Registry>& registry() const { return registry_; }
 
   /** Requests currently being handled (for draining). */
   int inFlight() const { return in_flight_.load(); }

@@ -219,10 +219,12 @@ TEST_F(HttpServerTest, BadQueryEncodingIs400) {
   EXPECT_EQ(send("GET", "/api/things/1?q=%zz").status, 400);
 }
 
-TEST_F(HttpServerTest, TooManyHeaderFieldsIs400) {
+TEST_F(HttpServerTest, TooManyHeaderFieldsIs431) {
   std::map<std::string, std::string> headers;
   for (int i = 0; i < 120; ++i) headers["X-Filler-" + std::to_string(i)] = "x";
-  EXPECT_EQ(send("GET", "/api/things/1", headers).status, 400);
+  Reply reply = send("GET", "/api/things/1", headers);
+  EXPECT_EQ(reply.status, 431);
+  EXPECT_EQ(reply.json()->getValue<std::string>("type"), "/problems/header-too-large");
 }
 
 TEST_F(HttpServerTest, KeepAliveServesSeveralRequests) {
