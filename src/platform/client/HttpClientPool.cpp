@@ -26,11 +26,11 @@ Poco::Net::Context::Ptr clientTlsContext() {
 }  // namespace
 
 HttpClientPool::Lease::Lease(HttpClientPool* pool,
-                             std::unique_ptr<Poco::Net::HTTPClientSession> session)
-    : pool_(pool), session_(std::move(session)) {}
+                             std::unique_ptr<Poco::Net::HTTPClientSession> session, bool reused)
+    : pool_(pool), session_(std::move(session)), reused_(reused) {}
 
 HttpClientPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), session_(std::move(other.session_)) {
+    : pool_(other.pool_), session_(std::move(other.session_)), reused_(other.reused_) {
   other.pool_ = nullptr;
 }
 
@@ -50,6 +50,14 @@ HttpClientPool::HttpClientPool(ServiceEndpoint endpoint, PoolSettings settings)
 HttpClientPool::~HttpClientPool() = default;
 
 HttpClientPool::Lease HttpClientPool::acquire() {
+  return acquire(true);
+}
+
+HttpClientPool::Lease HttpClientPool::acquireNew() {
+  return acquire(false);
+}
+
+HttpClientPool::Lease HttpClientPool::acquire(bool reuse_idle) {
   std::unique_lock lock(mutex_);
   bool free = slot_freed_.wait_for(lock, settings_.connect_timeout, [this] {
     return !idle_.empty() || open_ < settings_.max_connections;
@@ -58,17 +66,25 @@ HttpClientPool::Lease HttpClientPool::acquire() {
     throw PoolExhausted("all " + std::to_string(settings_.max_connections) + " connections to " +
                         endpoint_.url() + " are busy");
   }
-  if (!idle_.empty()) {
+  if (!idle_.empty() && reuse_idle) {
     std::unique_ptr<Poco::Net::HTTPClientSession> session = std::move(idle_.back());
     idle_.pop_back();
     session->setTimeout(toTimespan(settings_.connect_timeout), toTimespan(settings_.read_timeout),
                         toTimespan(settings_.read_timeout));
-    return Lease(this, std::move(session));
+    return Lease(this, std::move(session), true);
   }
-  ++open_;
+  std::unique_ptr<Poco::Net::HTTPClientSession> closing;
+  if (open_ < settings_.max_connections) {
+    ++open_;
+  } else {
+    // Every slot is taken and one is idle: its slot goes to the new connection.
+    closing = std::move(idle_.back());
+    idle_.pop_back();
+  }
   lock.unlock();
+  closing.reset();
   try {
-    return Lease(this, newSession());
+    return Lease(this, newSession(), false);
   } catch (...) {
     giveBack(nullptr, false);
     throw;

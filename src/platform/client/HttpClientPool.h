@@ -50,13 +50,16 @@ class HttpClientPool {
     Poco::Net::HTTPClientSession& session() { return *session_; }
     /** Closes the connection and frees its slot: call after any error on it. */
     void discard();
+    /** True when the connection served an earlier call, so the server may have closed it. */
+    bool reused() const { return reused_; }
 
    private:
     friend class HttpClientPool;
-    Lease(HttpClientPool* pool, std::unique_ptr<Poco::Net::HTTPClientSession> session);
+    Lease(HttpClientPool* pool, std::unique_ptr<Poco::Net::HTTPClientSession> session, bool reused);
 
     HttpClientPool* pool_;
     std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+    bool reused_;
   };
 
   HttpClientPool(ServiceEndpoint endpoint, PoolSettings settings);
@@ -71,6 +74,13 @@ class HttpClientPool {
    */
   Lease acquire();
 
+  /**
+   * Like acquire(), but always lends a new connection: when every slot is taken, an idle
+   * connection is closed to make room. For repeating a call whose kept-alive connection the
+   * server had closed, since the other idle ones may be closed too.
+   */
+  Lease acquireNew();
+
   /** Sets the read timeout of a leased connection, e.g. shorter for the last retry. */
   void setReadTimeout(Lease& lease, std::chrono::milliseconds timeout) const;
 
@@ -80,6 +90,7 @@ class HttpClientPool {
   std::size_t idleConnections() const;
 
  private:
+  Lease acquire(bool reuse_idle);
   std::unique_ptr<Poco::Net::HTTPClientSession> newSession() const;
   void giveBack(std::unique_ptr<Poco::Net::HTTPClientSession> session, bool reusable);
 

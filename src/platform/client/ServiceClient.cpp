@@ -68,6 +68,9 @@ struct ServiceClient::Attempt {
   AttemptFailure failure = AttemptFailure::kNone;
   std::string error;
   CallResult result;
+  // A kept-alive connection broke before any response: the server closed it while idle, so it
+  // never read the request.
+  bool stale_connection = false;
 };
 
 Poco::JSON::Object::Ptr CallResult::object() const {
@@ -142,6 +145,7 @@ CallResult ServiceClient::call(const std::string& method, const std::string& pat
 
   int attempts = 0;
   bool token_renewed = false;
+  bool new_connection = false;
   while (true) {
     // The token comes first: obtaining it uses its own client and breaker.
     const std::string token = tokens_ ? tokens_->token() : std::string();
@@ -157,7 +161,16 @@ CallResult ServiceClient::call(const std::string& method, const std::string& pat
         Milliseconds(1), std::min(settings_.pool.read_timeout, settings_.retry.budget - elapsed));
     const std::string traceparent =
         http::formatTraceParent(trace_id, http::newSpanId(), trace_flags);
-    Attempt outcome = attempt(method, path, payload, token, request_id, traceparent, read_timeout);
+    Attempt outcome = attempt(method, path, payload, token, request_id, traceparent, read_timeout,
+                              new_connection);
+    if (outcome.stale_connection && !new_connection) {
+      // Servers close idle keep-alive connections at will; the request never reached the
+      // target, so it is sent once more on a new connection, idempotent or not, and that is
+      // not a retry.
+      new_connection = true;
+      --attempts;
+      continue;
+    }
     const int status = outcome.result.status;
     if (outcome.failure == AttemptFailure::kNone && status >= 500) {
       outcome.failure = classifyStatus(status);
@@ -195,11 +208,12 @@ ServiceClient::Attempt ServiceClient::attempt(const std::string& method, const s
                                               const std::string& payload, const std::string& token,
                                               const std::string& request_id,
                                               const std::string& traceparent,
-                                              Milliseconds read_timeout) {
+                                              Milliseconds read_timeout, bool new_connection) {
   Attempt outcome;
   std::optional<HttpClientPool::Lease> lease;
+  bool response_started = false;
   try {
-    lease.emplace(pool_.acquire());
+    lease.emplace(new_connection ? pool_.acquireNew() : pool_.acquire());
     pool_.setReadTimeout(*lease, read_timeout);
 
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
@@ -216,6 +230,7 @@ ServiceClient::Attempt ServiceClient::attempt(const std::string& method, const s
     out << payload;
     Poco::Net::HTTPResponse response;
     std::istream& in = lease->session().receiveResponse(response);
+    response_started = true;
 
     CallResult& result = outcome.result;
     result.status = static_cast<int>(response.getStatus());
@@ -244,6 +259,7 @@ ServiceClient::Attempt ServiceClient::attempt(const std::string& method, const s
     outcome.failure = AttemptFailure::kTimeout;
     outcome.error = error.displayText();
   } catch (const Poco::Exception& error) {
+    outcome.stale_connection = lease && lease->reused() && !response_started;
     if (lease) lease->discard();
     outcome.failure = AttemptFailure::kConnection;
     outcome.error = error.displayText();

@@ -87,7 +87,8 @@ class ServiceClient {
   struct Attempt;
   Attempt attempt(const std::string& method, const std::string& path, const std::string& payload,
                   const std::string& token, const std::string& request_id,
-                  const std::string& traceparent, std::chrono::milliseconds read_timeout);
+                  const std::string& traceparent, std::chrono::milliseconds read_timeout,
+                  bool new_connection);
   void count(const std::string& outcome);
 
   ServiceClientSettings settings_;
