@@ -36,6 +36,14 @@ TEST_F(RedisLoginThrottleTest, LockoutSharedByReplicas) {
   EXPECT_EQ(*second->blockedFor(key_), 120);
 }
 
+// Test that each failure reports whether it counted, started the lockout, or met one.
+TEST_F(RedisLoginThrottleTest, RecordFailureReportsWhatItDid) {
+  auto throttle = replica();
+  EXPECT_EQ(throttle->recordFailure(key_, 60, 2, 120), FailureRecord::kCounted);
+  EXPECT_EQ(throttle->recordFailure(key_, 60, 2, 120), FailureRecord::kLockStarted);
+  EXPECT_EQ(throttle->recordFailure(key_, 60, 2, 120), FailureRecord::kAlreadyLocked);
+}
+
 TEST_F(RedisLoginThrottleTest, OtherKeysStayOpen) {
   auto throttle = replica();
   for (int i = 0; i < 3; ++i) throttle->recordFailure(key_, 60, 3, 120);

@@ -130,6 +130,13 @@ TokenGrant AuthService::login(const std::string& email, const std::string& passw
   const std::string account_key = accountKey(email);
   const std::string ip_key = "ip:" + (client_ip.empty() ? std::string("unknown") : client_ip);
   checkThrottle(account_key, ip_key, email);
+  // The attempt counts against the account before its password is checked, so that guesses sent
+  // all at once get no more checks than the limit allows. A success clears the count again.
+  const ThrottleLimit account = throttleLimits().first;
+  const FailureRecord counted = throttle_->recordFailure(
+      account_key, account.window_seconds, account.max_failures, account.lockout_seconds);
+  // Locked since checkThrottle() above: 429, unless the lockout ended in between.
+  if (counted == FailureRecord::kAlreadyLocked) checkThrottle(account_key, ip_key, email);
 
   const users::AuthenticationOutcome outcome =
       callUsers([&] { return users_->authenticate(email, password); });
@@ -143,7 +150,7 @@ TokenGrant AuthService::login(const std::string& email, const std::string& passw
     log::audit("auth", "login_failed", audited);
     counters_.add(kLoginsMetric, {{"result", disabled ? "disabled" : "invalid"}});
 
-    recordLoginFailure(account_key, ip_key, email, client_ip);
+    recordLoginFailure(ip_key, email, client_ip, counted == FailureRecord::kLockStarted);
     Poco::JSON::Object fields;
     fields.set("account", account_key);
     fields.set("ip", client_ip);
@@ -365,15 +372,16 @@ void AuthService::checkThrottle(const std::string& account_key, const std::strin
       static_cast<int>(wait));
 }
 
-void AuthService::recordLoginFailure(const std::string& account_key, const std::string& ip_key,
-                                     const std::string& email, const std::string& client_ip) {
+void AuthService::recordLoginFailure(const std::string& ip_key, const std::string& email,
+                                     const std::string& client_ip, bool account_lock_started) {
   const auto [account, ip] = throttleLimits();
-  throttle_->recordFailure(account_key, account.window_seconds, account.max_failures,
-                           account.lockout_seconds);
-  throttle_->recordFailure(ip_key, ip.window_seconds, ip.max_failures, ip.lockout_seconds);
+  // TODO: the address counts failures only once they are known, because successes must not
+  // count against a shared address. So guesses sent at once from one address can pass its limit
+  // by the number in flight, while each account still stops at its own limit.
+  const FailureRecord address =
+      throttle_->recordFailure(ip_key, ip.window_seconds, ip.max_failures, ip.lockout_seconds);
 
-  // checkThrottle() found neither key locked, so a lock seen now started with this failure.
-  if (throttle_->blockedFor(account_key)) {
+  if (account_lock_started) {
     counters_.add(kLockoutsMetric, {{"scope", "account"}});
     Poco::JSON::Object audited;
     audited.set("scope", "account");
@@ -381,7 +389,7 @@ void AuthService::recordLoginFailure(const std::string& account_key, const std::
     audited.set("lockout_seconds", account.lockout_seconds);
     log::audit("auth", "lockout", audited);
   }
-  if (throttle_->blockedFor(ip_key)) {
+  if (address == FailureRecord::kLockStarted) {
     counters_.add(kLockoutsMetric, {{"scope", "ip"}});
     Poco::JSON::Object audited;
     audited.set("scope", "ip");

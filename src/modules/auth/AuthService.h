@@ -50,8 +50,9 @@ class AuthService {
               SessionEndedHook on_session_ended = {});
 
   /**
-   * Checks the throttle, then the credentials, and opens a session. A failure counts against
-   * the account and the client address; a success clears the account's count.
+   * Checks the throttle, counts the attempt against the account, then checks the credentials and
+   * opens a session. A failure also counts against the client address; a success clears the
+   * account's count.
    */
   TokenGrant login(const std::string& email, const std::string& password,
                    const std::string& client_ip, const std::string& user_agent);
@@ -103,9 +104,12 @@ class AuthService {
   users::UserIdentity activeUser(const std::string& session_id, const std::string& user_id);
   void checkThrottle(const std::string& account_key, const std::string& ip_key,
                      const std::string& email);
-  /** Counts one failed login against both keys and reports a lockout it starts. */
-  void recordLoginFailure(const std::string& account_key, const std::string& ip_key,
-                          const std::string& email, const std::string& client_ip);
+  /**
+   * Counts one failed login against the address and reports the lockouts it starts, the
+   * account's when counting this attempt locked it.
+   */
+  void recordLoginFailure(const std::string& ip_key, const std::string& email,
+                          const std::string& client_ip, bool account_lock_started);
   void endSession(const std::string& session_id);
 
   AuthSettings settings_;

@@ -17,8 +17,8 @@ std::optional<int64_t> MemoryLoginThrottle::blockedFor(const std::string& key) {
   return found->second.locked_until - now;
 }
 
-void MemoryLoginThrottle::recordFailure(const std::string& key, int64_t window_seconds,
-                                        int max_failures, int64_t lockout_seconds) {
+FailureRecord MemoryLoginThrottle::recordFailure(const std::string& key, int64_t window_seconds,
+                                                 int max_failures, int64_t lockout_seconds) {
   const int64_t now = clock_();
   std::lock_guard lock(mutex_);
   auto found = entries_.find(key);
@@ -28,7 +28,7 @@ void MemoryLoginThrottle::recordFailure(const std::string& key, int64_t window_s
   }
   Entry& entry = found->second;
 
-  if (entry.locked_until > now) return;  // already locked: the lockout must not grow
+  if (entry.locked_until > now) return FailureRecord::kAlreadyLocked;  // it must not grow
   if (entry.window_ends_at <= now) {
     entry.window_ends_at = now + window_seconds;
     entry.failures = 0;
@@ -38,7 +38,9 @@ void MemoryLoginThrottle::recordFailure(const std::string& key, int64_t window_s
     entry.locked_until = now + lockout_seconds;
     entry.failures = 0;
     entry.window_ends_at = 0;
+    return FailureRecord::kLockStarted;
   }
+  return FailureRecord::kCounted;
 }
 
 void MemoryLoginThrottle::reset(const std::string& key) {

@@ -21,8 +21,8 @@ class MemoryLoginThrottle : public LoginThrottle {
   explicit MemoryLoginThrottle(Clock clock, std::size_t max_keys = 100000);
 
   std::optional<int64_t> blockedFor(const std::string& key) override;
-  void recordFailure(const std::string& key, int64_t window_seconds, int max_failures,
-                     int64_t lockout_seconds) override;
+  FailureRecord recordFailure(const std::string& key, int64_t window_seconds, int max_failures,
+                              int64_t lockout_seconds) override;
   void reset(const std::string& key) override;
 
  private:

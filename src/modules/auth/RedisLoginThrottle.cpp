@@ -8,10 +8,10 @@ namespace agora::auth {
 namespace {
 
 // KEYS: failures, lockout. ARGV: window ms, max failures, lockout ms.
-// Returns 1 when this failure started a lockout, else 0.
+// Returns 1 when this failure started a lockout, -1 when the key was locked already, else 0.
 const redis::RedisScript& recordFailureScript() {
   static const redis::RedisScript script(R"lua(
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 local failures = redis.call('INCR', KEYS[1])
 if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 if failures >= tonumber(ARGV[2]) then
@@ -39,17 +39,22 @@ std::optional<int64_t> RedisLoginThrottle::blockedFor(const std::string& key) {
   return (remaining + 999) / 1000;
 }
 
-void RedisLoginThrottle::recordFailure(const std::string& key, int64_t window_seconds,
-                                       int max_failures, int64_t lockout_seconds) {
+FailureRecord RedisLoginThrottle::recordFailure(const std::string& key, int64_t window_seconds,
+                                                int max_failures, int64_t lockout_seconds) {
   if (window_seconds < 1 || max_failures < 1 || lockout_seconds < 1) {
     throw std::invalid_argument("invalid login throttle limit: window " +
                                 std::to_string(window_seconds) + " s, " +
                                 std::to_string(max_failures) + " failures, lockout " +
                                 std::to_string(lockout_seconds) + " s must all be 1 or more");
   }
-  pool_->run(recordFailureScript(), {failuresKey(key), lockoutKey(key)},
-             {std::to_string(window_seconds * 1000), std::to_string(max_failures),
-              std::to_string(lockout_seconds * 1000)});
+  const int64_t outcome =
+      pool_
+          ->run(recordFailureScript(), {failuresKey(key), lockoutKey(key)},
+                {std::to_string(window_seconds * 1000), std::to_string(max_failures),
+                 std::to_string(lockout_seconds * 1000)})
+          .asInteger();
+  if (outcome < 0) return FailureRecord::kAlreadyLocked;
+  return outcome == 1 ? FailureRecord::kLockStarted : FailureRecord::kCounted;
 }
 
 void RedisLoginThrottle::reset(const std::string& key) {

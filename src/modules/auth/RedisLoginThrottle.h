@@ -24,8 +24,8 @@ class RedisLoginThrottle : public LoginThrottle {
 
   /** Returns the lockout key's remaining lifetime, rounded up to whole seconds. */
   std::optional<int64_t> blockedFor(const std::string& key) override;
-  void recordFailure(const std::string& key, int64_t window_seconds, int max_failures,
-                     int64_t lockout_seconds) override;
+  FailureRecord recordFailure(const std::string& key, int64_t window_seconds, int max_failures,
+                              int64_t lockout_seconds) override;
   void reset(const std::string& key) override;
 
  private:

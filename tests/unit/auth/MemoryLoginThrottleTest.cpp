@@ -29,6 +29,14 @@ TEST_F(MemoryLoginThrottleTest, LocksAtMaxFailures) {
   EXPECT_EQ(throttle.blockedFor("account:x"), 300);
 }
 
+// Test that each failure reports whether it counted, started the lockout, or met one.
+TEST_F(MemoryLoginThrottleTest, RecordFailureReportsWhatItDid) {
+  fail("account:x", 4);
+  EXPECT_EQ(throttle.recordFailure("account:x", 900, 5, 300), FailureRecord::kLockStarted);
+  EXPECT_EQ(throttle.recordFailure("account:x", 900, 5, 300), FailureRecord::kAlreadyLocked);
+  EXPECT_EQ(throttle.recordFailure("account:y", 900, 5, 300), FailureRecord::kCounted);
+}
+
 TEST_F(MemoryLoginThrottleTest, LockoutEndsAfterItsDuration) {
   fail("account:x", 5);
   now += 299;
