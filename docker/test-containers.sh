@@ -338,7 +338,7 @@ start_nginx() {
   # One replica per role, so each upstream placeholder becomes one server line.
   sed -e "s|@LISTEN@|127.0.0.1:$edge_port|" -e "s|@SERVER_NAME@|localhost|" \
     -e "s|@CERTIFICATE@|$conf/certificate.pem|" -e "s|@CERTIFICATE_KEY@|$conf/key.pem|" \
-    -e "s|@ACCESS_LOG@|$conf/access.log|" \
+    -e "s|@ACCESS_LOG@|$conf/access.log|" -e "s|@AUTH_CACHE_DIR@|$conf/auth-cache|" \
     -e "s|@AUTH_SERVER@|127.0.0.1:$auth_port|" -e "s|@USERS_SERVER@|127.0.0.1:$users_port|" \
     -e "s|@CATALOG_SERVER@|127.0.0.1:$catalog_port|" \
     -e "s|@ORDERS_SERVER@|127.0.0.1:$orders_port|" \

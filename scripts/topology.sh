@@ -3,7 +3,8 @@
 # own processes (two replicas each of catalog and orders) and nginx as the only entrance on
 # https://localhost:PORT. Everything listens on 127.0.0.1 only, on free ports.
 #
-#   topology.sh start [--build release|debug] [--binary PATH] [STATE_DIR]
+#   topology.sh start [--build release|debug] [--binary PATH] [--nginx-include FILE]
+#                     [STATE_DIR]
 #   topology.sh stop [STATE_DIR]          stops everything start started; keeps STATE_DIR/logs
 #   topology.sh status [STATE_DIR]        exit status 0 when every process runs and is ready
 #   topology.sh stop-role ROLE [STATE_DIR]   stops every replica of ROLE (fault tests)
@@ -14,11 +15,12 @@
 # STATE_DIR defaults to .agora-topology in the repository. start writes STATE_DIR/topology.env
 # (ports, pids, log files, secret files) for tests and tools; a failed start stops whatever it
 # had started. Without --binary, start builds the agora target of the preset first (release
-# unless --build debug).
+# unless --build debug). --nginx-include adds FILE, a finished http-context file such as the
+# bench's own server (bench/nginx-bench.conf.template), to nginx's configuration.
 set -euo pipefail
 
 repository=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: topology.sh start [--build release|debug] [--binary PATH] [STATE_DIR]
+usage="usage: topology.sh start [--build release|debug] [--binary PATH] [--nginx-include FILE] [STATE_DIR]
        topology.sh stop|status [STATE_DIR]
        topology.sh start-role|stop-role auth|users|catalog|orders [STATE_DIR]
        topology.sh restart-replica auth|users|catalog|orders INDEX [STATE_DIR]"
@@ -29,6 +31,7 @@ shift
 
 preset=release
 binary=
+nginx_include=
 role_argument=
 state=
 case "$command" in
@@ -53,6 +56,8 @@ while [ $# -gt 0 ]; do
     --build=*) preset=${1#--build=}; shift ;;
     --binary) binary=${2:?--binary needs a path}; shift 2 ;;
     --binary=*) binary=${1#--binary=}; shift ;;
+    --nginx-include) nginx_include=${2:?--nginx-include needs a file}; shift 2 ;;
+    --nginx-include=*) nginx_include=${1#--nginx-include=}; shift ;;
     -*) echo "topology: unknown option '$1'" >&2; echo "$usage" >&2; exit 2 ;;
     *) [ -z "$state" ] || { echo "$usage" >&2; exit 2; }; state=$1; shift ;;
   esac
@@ -327,8 +332,16 @@ upstream_servers() {
 
 start_nginx() {
   local conf=$state/nginx
-  mkdir -p "$conf/snippets" "$conf/temp"
+  mkdir -p "$conf/snippets" "$conf/temp" "$conf/extra"
   cp "$repository"/nginx/snippets/*.conf "$conf/snippets/"
+  # nginx.conf includes extra/*.conf after the edge.
+  if [ -n "$nginx_include" ]; then
+    if [ ! -f "$nginx_include" ]; then
+      echo "topology: --nginx-include: $nginx_include is not a file" >&2
+      return 1
+    fi
+    cp "$nginx_include" "$conf/extra/$(basename "$nginx_include" .conf).conf"
+  fi
   local user_line=""
   # Started as root, the workers drop to nobody; they only need the sockets the master opened.
   [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
@@ -340,6 +353,7 @@ start_nginx() {
     "LISTEN=127.0.0.1:$(env_get EDGE_PORT)" "SERVER_NAME=localhost" \
     "CERTIFICATE=$state/tls/certificate.pem" "CERTIFICATE_KEY=$state/tls/private-key.pem" \
     "ACCESS_LOG=$state/logs/nginx-access.log" "WEB_ROOT=$repository/web" \
+    "AUTH_CACHE_DIR=$conf/auth-cache" \
     "AUTH_SERVER+=$(upstream_servers auth)" "USERS_SERVER+=$(upstream_servers users)" \
     "CATALOG_SERVER+=$(upstream_servers catalog)" "ORDERS_SERVER+=$(upstream_servers orders)"
   render "$repository/nginx/services.conf.template" "$conf/services.conf" \
@@ -450,7 +464,9 @@ start_topology() {
   build_binary
 
   mkdir -p "$state/logs" "$state/roles"
-  chmod 700 "$state"
+  # Others may pass through but not list: nginx's workers (nobody) write their cache of auth
+  # answers below it. The secrets have a folder of their own, closed to others.
+  chmod 711 "$state"
   rm -f "$state"/logs/*
   : >"$env_file"
   env_set STATE_DIR "$state"

@@ -21,6 +21,8 @@ const kValues = {
   CERTIFICATE: "/etc/nginx/tls/tls.crt",
   CERTIFICATE_KEY: "/etc/nginx/tls/tls.key",
   ACCESS_LOG: "/dev/stdout",
+  // The Pod's /tmp is an emptyDir the unprivileged workers can write.
+  AUTH_CACHE_DIR: "/tmp/agora-auth-responses",
   WEB_ROOT: kWebRoot,
   AUTH_SERVER: "agora-auth:8080",
   USERS_SERVER: "agora-users:8080",

@@ -347,6 +347,41 @@ TEST(Edge, AccessLogHasUserNotToken) {
   EXPECT_EQ(line.find("Bearer"), std::string::npos) << line;
 }
 
+// Test that nginx keeps the auth check's positive responses per token: requests of two users in
+// turn each carry their own user, and the auth role is asked for only some of them.
+TEST(Edge, AuthAnswersKeptPerToken) {
+  const Account first = registerCustomer("cached-first");
+  const Account second = registerCustomer("cached-second");
+  const std::string prefix = "e2e-auth-cache-" + std::to_string(nowSeconds()) + "-";
+  constexpr int kRequests = 20;
+  for (int i = 0; i < kRequests; ++i) {
+    const Account& account = i % 2 == 0 ? first : second;
+    Call call;
+    call.path = "/api/users/me";
+    call.bearer = account.access_token;
+    call.headers = {{"X-Request-Id", prefix + std::to_string(i)}};
+    const Reply reply = Topology::get().edge(call);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.json()->optValue<std::string>("id", ""), account.user_id);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+
+  // The auth role logs a check before nginx sends the response, so its log is complete now.
+  const std::string auth_log = fileText(Topology::get().value("AUTH_1_LOG"));
+  int asked = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    const Account& account = i % 2 == 0 ? first : second;
+    const std::string needle = "\"request_id\":\"" + prefix + std::to_string(i) + "\"";
+    const std::string line = findLogLine({"NGINX_ACCESS_LOG"}, needle);
+    ASSERT_FALSE(line.empty()) << "no access log line for request " << i;
+    EXPECT_NE(line.find("\"user_id\":\"" + account.user_id + "\""), std::string::npos) << line;
+    if (auth_log.find(needle) != std::string::npos) ++asked;
+  }
+  // Each token is checked at least once, and within a second its response is reused.
+  EXPECT_GE(asked, 2);
+  EXPECT_LT(asked, kRequests);
+}
+
 // Test that a body over 1 MiB gets the edge's 413 problem before reaching a role.
 TEST(Edge, OversizedBodyGets413) {
   Account customer = registerCustomer("oversized");

@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <sstream>
 #include <utility>
 
+#include "modules/auth/EdgeVerdictCache.h"
 #include "modules/auth/MemoryLoginThrottle.h"
 #include "platform/http/AccessCheck.h"
 #include "platform/http/Problem.h"
@@ -46,6 +49,12 @@ Poco::JSON::Array::Ptr toJsonArray(const std::vector<std::string>& values) {
   Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
   for (const auto& value : values) array->add(value);
   return array;
+}
+
+int64_t wallNowMilliseconds() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string joinRoles(const std::vector<std::string>& roles) {
@@ -98,7 +107,21 @@ AuthModule::AuthModule(const config::Config& config, std::shared_ptr<sessions::S
     : store_(std::move(store)),
       key_(std::move(key)),
       public_keys_(std::move(public_keys)),
-      authenticator_(std::move(authenticator)) {
+      authenticator_(std::move(authenticator)),
+      session_authenticator_(
+          std::dynamic_pointer_cast<sessions::SessionAuthenticator>(authenticator_)) {
+  // The key never changes in a running process, so the document is written once.
+  // TODO: only the signing key is published, because PublicKeySet cannot list its keys, so a
+  // key kept for verification during a key rotation is missing from the set.
+  if (key_) {
+    Poco::JSON::Array::Ptr keys = new Poco::JSON::Array;
+    keys->add(key_->publicJwk());
+    Poco::JSON::Object body;
+    body.set("keys", keys);
+    std::ostringstream text;
+    body.stringify(text);
+    jwks_document_ = text.str();
+  }
   SessionEndedHook on_session_ended = forgetHook(authenticator_);
   revoker_ = std::make_shared<InProcessSessionRevoker>(store_, on_session_ended);
   service_ =
@@ -264,25 +287,33 @@ http::Response AuthModule::deleteSession(http::Request& request) {
 }
 
 http::Response AuthModule::jwks(http::Request&) {
-  // TODO: only the signing key is published, because PublicKeySet cannot list its keys, so a
-  // key kept for verification during a key rotation is missing from the set.
-  Poco::JSON::Array::Ptr keys = new Poco::JSON::Array;
-  keys->add(key_->publicJwk());
-  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-  body->set("keys", keys);
   // The server marks every response no-store; a second Cache-Control here would contradict it.
-  return http::Response::json(200, body);
+  http::Response response;
+  response.raw_body = jwks_document_;
+  return response;
 }
 
 http::Response AuthModule::verify(http::Request& request) {
   std::optional<http::Principal> principal;
   std::string reason;
+  std::string edge_cache_expiry = "0";
   // nginx turns any status but 2xx, 401 and 403 into a 500, so every failure here is a 401.
   try {
     const std::string token = http::bearerToken(request.header("Authorization")).value_or("");
     http::AuthenticationResult result;
     if (token.empty()) {
       result.reason = "no bearer token";
+    } else if (session_authenticator_) {
+      // nginx may keep a positive response until one second after the session check it rests on
+      // (EdgeVerdictCache.h); a check from this second gives it the longest reuse.
+      const int64_t now_ms = wallNowMilliseconds();
+      sessions::CheckedAuthentication checked =
+          session_authenticator_->authenticateCheckedSince(token, edgeCacheCheckedSince(now_ms));
+      if (checked.result.principal) {
+        edge_cache_expiry = edgeCacheExpiry(checked.session_checked_at_ms,
+                                            checked.result.principal->expires_at, now_ms);
+      }
+      result = std::move(checked.result);
     } else {
       result = authenticator_->authenticate(token);
     }
@@ -317,7 +348,8 @@ http::Response AuthModule::verify(http::Request& request) {
   return http::Response::noContent()
       .withHeader("X-User-Id", principal->user_id)
       .withHeader("X-User-Roles", joinRoles(principal->roles))
-      .withHeader("X-Session-Id", principal->session_id);
+      .withHeader("X-Session-Id", principal->session_id)
+      .withHeader("X-Accel-Expires", edge_cache_expiry);
 }
 
 http::Response AuthModule::serviceToken(http::Request& request) {

@@ -15,6 +15,7 @@
 #include "platform/http/Module.h"
 #include "platform/metrics/Counters.h"
 #include "platform/security/Jwt.h"
+#include "platform/sessions/SessionAuthenticator.h"
 #include "platform/sessions/SessionStore.h"
 
 namespace agora::auth {
@@ -83,8 +84,12 @@ class AuthModule : public http::Module {
 
   std::shared_ptr<sessions::SessionStore> store_;
   std::shared_ptr<const security::SigningKey> key_;
+  std::string jwks_document_;  // GET /api/auth/jwks.json, written once from key_
   std::shared_ptr<const security::PublicKeySet> public_keys_;
   std::shared_ptr<http::Authenticator> authenticator_;
+  // The same authenticator when it is the store-backed one: verify then tells nginx how long
+  // it may keep a response. Null when roles are wired with another Authenticator.
+  std::shared_ptr<sessions::SessionAuthenticator> session_authenticator_;
   std::shared_ptr<InProcessSessionRevoker> revoker_;
   std::unique_ptr<AuthService> service_;
   metrics::Counters counters_;

@@ -9,9 +9,13 @@ using namespace Poco::Data::Keywords;
 
 namespace {
 
-constexpr const char* kColumns =
-    "SELECT id, sku, name, description, price_cents, currency, stock, created_at, updated_at"
-    " FROM products ";
+// The description is a TEXT column, for which MySQL's client sizes a fetch buffer of 256 KiB
+// (64 Ki characters of up to 4 bytes) that Poco clears for every statement. Cast to the length
+// the service allows, the buffer is 16 KB and a listing costs a fraction of the time.
+const std::string kColumns =
+    "SELECT id, sku, name, CAST(description AS CHAR(" +
+    std::to_string(ProductRepository::kMaxDescriptionCodePoints) +
+    ")), price_cents, currency, stock, created_at, updated_at FROM products ";
 
 /** Column vectors of a product query, filled by one statement and zipped into products. */
 struct ProductColumns {
@@ -68,7 +72,7 @@ std::optional<Product> ProductRepository::findLive(Poco::Data::Session& session,
                                                    const std::string& id) {
   ProductColumns columns;
   Poco::Data::Statement statement(session);
-  statement << std::string(kColumns) + "WHERE id = ? AND deleted = 0", bind(id);
+  statement << kColumns + "WHERE id = ? AND deleted = 0", bind(id);
   columns.addInto(statement);
   statement.execute();
   auto products = columns.products();
@@ -84,7 +88,7 @@ bool ProductRepository::liveSkuExists(Poco::Data::Session& session, const std::s
 
 std::vector<Product> ProductRepository::list(Poco::Data::Session& session,
                                              const ProductFilter& filter) {
-  std::string sql = std::string(kColumns) + "WHERE deleted = 0";
+  std::string sql = kColumns + "WHERE deleted = 0";
   Poco::Data::Statement statement(session);
   if (!filter.like_pattern.empty()) {
     sql += " AND (name_key LIKE ? ESCAPE '!' OR sku_key LIKE ? ESCAPE '!')";

@@ -27,6 +27,9 @@ struct ProductFilter {
  */
 class ProductRepository {
  public:
+  /** The longest description the service accepts; reads never return more. */
+  static constexpr std::size_t kMaxDescriptionCodePoints = 4000;
+
   /** Inserts a product with its case-folded search keys `sku_key` and `name_key`. */
   void insert(Poco::Data::Session& session, const Product& product, const std::string& sku_key,
               const std::string& name_key);

@@ -4,9 +4,12 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <thread>
 #include <utility>
 
 #include "modules/users/InProcessUsersApi.h"
@@ -98,6 +101,10 @@ std::shared_ptr<const PasswordPolicy> makePolicy(const config::Config& config) {
   return std::make_shared<const PasswordPolicy>(extra);
 }
 
+int defaultHashingConcurrency() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
+}
+
 http::Problem invalidCredentials() {
   // Same body for an unknown email, a wrong password and a disabled account.
   return http::Problem(401, "/problems/invalid-credentials", "Invalid credentials",
@@ -110,8 +117,13 @@ void UsersModule::addDefaults(config::Config& config) {
   config.setDefault("users.argon2.memory_kib", "19456");
   config.setDefault("users.argon2.iterations", "2");
   config.setDefault("users.argon2.parallelism", "1");
-  config.setDefault("users.hashing_concurrency", "2");
-  config.setDefault("users.hashing_wait_milliseconds", "10000");
+  // Half the cores, so a login flood leaves the other half to the requests that need no
+  // password (the hashing threads also run at a lower priority).
+  config.setDefault("users.hashing_concurrency", std::to_string(defaultHashingConcurrency()));
+  // Below the 3 s that other roles wait for a response (services.read_timeout_milliseconds), so
+  // a saturated pool responds 503 with Retry-After before the caller times out, and spends no
+  // hashing on a request whose caller is gone.
+  config.setDefault("users.hashing_wait_milliseconds", "2000");
   config.setDefault("users.common_passwords_file", "");
 }
 

@@ -19,7 +19,8 @@ namespace agora::users {
 /**
  * Serves the /api/users and /internal/users routes. Reads `users.*` configuration: argon2id cost
  * (`users.argon2.memory_kib`, `.iterations`, `.parallelism`), how many hashes may run at once
- * (`users.hashing_concurrency`) and how long a request waits for one
+ * (`users.hashing_concurrency`, by default half the cores and at least one) and how long a
+ * request waits for one
  * (`users.hashing_wait_milliseconds`), and an optional extra common-password list
  * (`users.common_passwords_file`, one password per line).
  */

@@ -334,7 +334,13 @@ void PublicKeySet::add(const std::string& kid, const std::string& public_pem) {
     throw std::invalid_argument("public key '" + kid + "' is not an RSA key of at least 2048 bits");
   }
   std::unique_lock lock(mutex_);
-  keys_by_id_[kid] = std::move(key);
+  store(kid, std::move(key));
+}
+
+void PublicKeySet::store(const std::string& kid, EvpKeyPtr key) {
+  EvpKeyPtr& slot = keys_by_id_[kid];
+  if (slot && EVP_PKEY_eq(slot.get(), key.get()) != 1) ++generation_;
+  slot = std::move(key);
 }
 
 std::size_t PublicKeySet::addJwks(const Poco::JSON::Object& jwks) {
@@ -368,7 +374,7 @@ std::size_t PublicKeySet::addJwks(const Poco::JSON::Object& jwks) {
   }
 
   std::unique_lock lock(mutex_);
-  for (auto& [kid, key] : parsed) keys_by_id_[kid] = std::move(key);
+  for (auto& [kid, key] : parsed) store(kid, std::move(key));
   return parsed.size();
 }
 

@@ -6,6 +6,7 @@
 #include <Poco/SharedPtr.h>
 #include <openssl/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -113,13 +114,21 @@ class PublicKeySet {
 
   bool has(const std::string& kid) const;
   std::size_t size() const;
+  /**
+   * Counts the times a kid got a different key than it had. A verification remembered under an
+   * older generation may rest on a key that is gone.
+   */
+  uint64_t generation() const { return generation_.load(); }
 
  private:
   friend class TokenVerifier;
   EvpKeyPtr find(const std::string& kid) const;
+  /** Stores `key` as `kid`; the caller holds the unique lock. */
+  void store(const std::string& kid, EvpKeyPtr key);
 
   mutable std::shared_mutex mutex_;
   std::map<std::string, EvpKeyPtr> keys_by_id_;
+  std::atomic<uint64_t> generation_{0};
 };
 
 /** The outcome of TokenVerifier::verify. */
@@ -150,6 +159,9 @@ class TokenVerifier {
    * unless roles contains "service". Never throws.
    */
   VerifyResult verify(std::string_view token, int64_t now_seconds) const;
+
+  /** The generation of the key set this verifier trusts (PublicKeySet::generation). */
+  uint64_t keyGeneration() const { return keys_->generation(); }
 
  private:
   VerifyResult verifyUnchecked(std::string_view token, int64_t now_seconds) const;

@@ -104,7 +104,10 @@ PasswordHasher::PasswordHasher(Parameters parameters) : parameters_(parameters) 
                                 std::to_string(parameters_.memory_kib) + " KiB for " +
                                 std::to_string(parameters_.parallelism) + " lanes");
   }
-  dummy_hash_ = hash(randomToken(16));
+}
+
+void PasswordHasher::prepareDummyHash() const {
+  std::call_once(dummy_hash_->made, [this] { dummy_hash_->phc = hash(randomToken(16)); });
 }
 
 std::string PasswordHasher::hash(std::string_view password) const {
@@ -152,8 +155,9 @@ bool PasswordHasher::needsRehash(const std::string& phc) const {
 
 void PasswordHasher::burnEquivalentWork(std::string_view password) const {
   if (password.size() > ARGON2_MAX_PWD_LENGTH) return;
+  prepareDummyHash();
   // The result is discarded: the dummy hash matches no password a caller can know.
-  (void)argon2id_verify(dummy_hash_.c_str(), password.data(), password.size());
+  (void)argon2id_verify(dummy_hash_->phc.c_str(), password.data(), password.size());
 }
 
 }  // namespace agora::security

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -24,9 +26,9 @@ class PasswordHasher {
   };
 
   /**
-   * Validates `parameters` and computes the dummy hash that burnEquivalentWork checks against,
-   * so construction costs one hash. Throws std::invalid_argument when libargon2 would reject
-   * the parameters (iterations or parallelism 0, memory below 8 KiB per lane).
+   * Validates `parameters`. Throws std::invalid_argument when libargon2 would reject them
+   * (iterations or parallelism 0, memory below 8 KiB per lane). Costs no hash: the dummy hash
+   * of burnEquivalentWork is made on first need (see prepareDummyHash).
    */
   explicit PasswordHasher(Parameters parameters);
   /** Uses the default Parameters. */
@@ -56,17 +58,28 @@ class PasswordHasher {
   bool needsRehash(const std::string& phc) const;
 
   /**
-   * Spends the same argon2id work as verify() against a dummy hash made at construction and
-   * discards the result. Login calls it for an unknown email so that the response time does
-   * not reveal whether the account exists.
+   * Spends the same argon2id work as verify() against a dummy hash and discards the result.
+   * Login calls it for an unknown email so that the response time does not reveal whether the
+   * account exists.
    */
   void burnEquivalentWork(std::string_view password) const;
+
+  /**
+   * Makes the dummy hash of burnEquivalentWork (one hash) unless it exists; concurrent calls
+   * wait for the one that makes it. Copies of this hasher share it. Thread-safe.
+   */
+  void prepareDummyHash() const;
 
   const Parameters& parameters() const { return parameters_; }
 
  private:
+  struct DummyHash {
+    std::once_flag made;
+    std::string phc;
+  };
+
   Parameters parameters_;
-  std::string dummy_hash_;
+  std::shared_ptr<DummyHash> dummy_hash_ = std::make_shared<DummyHash>();
 };
 
 }  // namespace agora::security

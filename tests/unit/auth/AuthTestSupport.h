@@ -223,7 +223,9 @@ class AuthFixture : public ::testing::Test {
     Reply reply;
     reply.status = response.status;
     reply.headers = response.headers;
-    if (!response.body.isEmpty()) {
+    if (!response.raw_body.empty()) {
+      reply.body = Poco::JSON::Parser().parse(response.raw_body).extract<Poco::JSON::Object::Ptr>();
+    } else if (!response.body.isEmpty()) {
       std::ostringstream out;
       Poco::JSON::Stringifier::stringify(response.body, out);
       reply.body = Poco::JSON::Parser().parse(out.str()).extract<Poco::JSON::Object::Ptr>();

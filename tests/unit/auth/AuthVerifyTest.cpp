@@ -1,7 +1,10 @@
 // Tests of the edge check, the service-token exchange and the JWKS document.
 #include <Poco/JSON/Array.h>
 
+#include <chrono>
+
 #include "AuthTestSupport.h"
+#include "modules/auth/EdgeVerdictCache.h"
 
 namespace agora::auth::testing {
 namespace {
@@ -34,6 +37,40 @@ TEST_F(AuthVerify, ValidTokenAnswers204WithHeaders) {
   EXPECT_EQ(reply.header("X-User-Id"), "user-2");
   EXPECT_EQ(reply.header("X-User-Roles"), "customer,admin");
   EXPECT_EQ(reply.header("X-Session-Id"), session.text("session_id"));
+}
+
+// Test that a positive response tells nginx to keep it no longer than one second after the
+// session check.
+TEST_F(AuthVerify, ResponseKeptAtMostOneSecond) {
+  const std::string token = loginAda().text("access_token");
+  const auto wall_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const int64_t before_ms = wall_ms();
+  const Reply reply = withBearer("GET", "/internal/auth/verify", token);
+  const int64_t after_ms = wall_ms();
+  ASSERT_EQ(reply.status, 204);
+  const std::string expiry = reply.header("X-Accel-Expires");
+  ASSERT_FALSE(expiry.empty());
+  if (expiry == "0") {
+    // Only a check in the first moments of a second gives nothing to keep.
+    EXPECT_TRUE(before_ms % 1000 < kEdgeClockMarginMilliseconds ||
+                before_ms / 1000 != after_ms / 1000)
+        << before_ms << " " << after_ms;
+    return;
+  }
+  ASSERT_EQ(expiry.front(), '@') << expiry;
+  const int64_t last_second = std::stoll(expiry.substr(1));
+  EXPECT_LE((last_second + 1) * 1000, after_ms + 1000 - kEdgeClockMarginMilliseconds);
+  EXPECT_GE(last_second, before_ms / 1000);
+}
+
+TEST_F(AuthVerify, RejectionIsNeverKept) {
+  const Reply reply = withBearer("GET", "/internal/auth/verify", "a.b.c");
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.header("X-Accel-Expires"), "");
 }
 
 TEST_F(AuthVerify, MissingHeaderIs401) {

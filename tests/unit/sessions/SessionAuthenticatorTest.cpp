@@ -26,9 +26,8 @@ class SessionAuthenticatorTest : public ::testing::Test {
   static void TearDownTestSuite() { signing_key_.reset(); }
 
   SessionAuthenticatorTest() {
-    auto keys = std::make_shared<security::PublicKeySet>();
-    keys->add(signing_key_->keyId(), signing_key_->publicPem());
-    verifier_ = std::make_shared<const security::TokenVerifier>(keys, kIssuer, kAudience);
+    keys_->add(signing_key_->keyId(), signing_key_->publicPem());
+    verifier_ = std::make_shared<const security::TokenVerifier>(keys_, kIssuer, kAudience);
     store_ = std::make_shared<MemorySessionStore>(freshCodec(), SessionLimits{},
                                                   [this] { return now_; });
   }
@@ -53,6 +52,7 @@ class SessionAuthenticatorTest : public ::testing::Test {
 
   static inline std::shared_ptr<const security::SigningKey> signing_key_;
   int64_t now_ = systemNowSeconds();
+  std::shared_ptr<security::PublicKeySet> keys_ = std::make_shared<security::PublicKeySet>();
   std::shared_ptr<const security::TokenVerifier> verifier_;
   std::shared_ptr<MemorySessionStore> store_;
 };
@@ -150,6 +150,69 @@ TEST_F(SessionAuthenticatorTest, ExpiredTokenRejected) {
   now_ += 3600;
 
   EXPECT_FALSE(authenticator(500).authenticate(token).principal.has_value());
+}
+
+// Test that a remembered verification ends at the token's expiry.
+TEST_F(SessionAuthenticatorTest, RememberedTokenStillExpires) {
+  store_->create(sampleSession("s1", "u1", now_));
+  const std::string token = issue("u1", "s1");
+  auto check = authenticator(0);
+  ASSERT_TRUE(check.authenticate(token).principal.has_value());
+
+  // Past `exp` and the verifier's 30 s leeway.
+  now_ += 900 + 31;
+
+  const auto result = check.authenticate(token);
+  EXPECT_FALSE(result.principal.has_value());
+  EXPECT_NE(result.reason.find("expired"), std::string::npos) << result.reason;
+}
+
+// Test that a remembered verification is dropped once its kid gets another key.
+TEST_F(SessionAuthenticatorTest, ReplacedKeyEndsRememberedTokens) {
+  store_->create(sampleSession("s1", "u1", now_));
+  const std::string token = issue("u1", "s1");
+  auto check = authenticator(0);
+  ASSERT_TRUE(check.authenticate(token).principal.has_value());
+
+  const security::SigningKey other = security::SigningKey::generate();
+  keys_->add(signing_key_->keyId(), other.publicPem());
+
+  const auto result = check.authenticate(token);
+  EXPECT_FALSE(result.principal.has_value());
+  EXPECT_NE(result.reason.find("bad signature"), std::string::npos) << result.reason;
+}
+
+// Test that the edge check's lower bound on the check time forces a fresh store lookup, and that
+// the answer tells when the lookup was made.
+TEST_F(SessionAuthenticatorTest, CheckedSinceForcesFreshLookup) {
+  store_->create(sampleSession("s1", "u1", now_));
+  const std::string token = issue("u1", "s1");
+  auto check = authenticator(1000);
+  const int64_t before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  const CheckedAuthentication first = check.authenticateCheckedSince(token, 0);
+  ASSERT_TRUE(first.result.principal.has_value()) << first.result.reason;
+  EXPECT_GE(first.session_checked_at_ms, before_ms);
+
+  store_->remove("s1");
+
+  // Within the window the remembered check answers, and says when it was made.
+  const CheckedAuthentication remembered =
+      check.authenticateCheckedSince(token, first.session_checked_at_ms);
+  ASSERT_TRUE(remembered.result.principal.has_value());
+  EXPECT_EQ(remembered.session_checked_at_ms, first.session_checked_at_ms);
+  // A check from after it is wanted: the store is asked and the session is gone.
+  EXPECT_FALSE(check.authenticateCheckedSince(token, first.session_checked_at_ms + 1)
+                   .result.principal.has_value());
+}
+
+// Test that a service token carries no session check time.
+TEST_F(SessionAuthenticatorTest, ServiceTokenHasNoCheckTime) {
+  const CheckedAuthentication checked =
+      authenticator(500).authenticateCheckedSince(issue("orders", "", {"service"}), 0);
+  ASSERT_TRUE(checked.result.principal.has_value());
+  EXPECT_EQ(checked.session_checked_at_ms, 0);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "UsersTestSupport.h"
 #include "modules/users/UsersModule.h"
 #include "platform/http/Router.h"
@@ -224,7 +227,9 @@ TEST(UsersModuleConfig, DefaultsAreOwaspMinimum) {
   EXPECT_EQ(config.getInt("users.argon2.memory_kib", 0, 1 << 30), 19456);
   EXPECT_EQ(config.getInt("users.argon2.iterations", 0, 100), 2);
   EXPECT_EQ(config.getInt("users.argon2.parallelism", 0, 100), 1);
-  EXPECT_EQ(config.getInt("users.hashing_concurrency", 0, 100), 2);
+  // Half the cores, at least one.
+  EXPECT_EQ(config.getInt("users.hashing_concurrency", 0, 1024),
+            std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2)));
 }
 
 }  // namespace
