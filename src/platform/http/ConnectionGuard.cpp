@@ -119,8 +119,9 @@ void ConnectionGuard::run() {
         ++pending;
         continue;
       }
-      if (isIdle(entry) ||
-          (entry.phase != Phase::kServing && now - entry.phase_started >= limits_.eviction_grace)) {
+      const auto age = now - entry.phase_started;
+      if (isIdle(entry) ? age >= limits_.idle_grace
+                        : entry.phase != Phase::kServing && age >= limits_.eviction_grace) {
         candidates.push_back(&entry);
       }
     }

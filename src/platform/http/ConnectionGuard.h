@@ -26,9 +26,15 @@ struct ConnectionLimits {
   std::chrono::milliseconds request_timeout{60'000};
   /**
    * How long a connection that is opening or sending a request head keeps its thread while
-   * other connections wait. A connection idle between keep-alive requests has no such grace.
+   * other connections wait.
    */
   std::chrono::milliseconds eviction_grace{250};
+  /**
+   * How long a connection idle between keep-alive requests keeps its thread while others
+   * wait. A proxy reuses its pooled connections within milliseconds under load, and closing one
+   * just as the proxy sends on it fails that request, so only connections idle this long go.
+   */
+  std::chrono::milliseconds idle_grace{1000};
   /** How often the limits are checked. */
   std::chrono::milliseconds check_interval{20};
 };

@@ -92,7 +92,10 @@ void HttpServer::start() {
       limits,
       [impl] {
         Poco::Net::TCPServer* server = impl->serving.load();
-        return server ? server->queuedConnections() : 0;
+        // While a thread is free a queued connection is picked up at once, so only a queue
+        // behind busy threads counts as waiting.
+        if (server == nullptr || server->currentThreads() < server->maxThreads()) return 0;
+        return server->queuedConnections();
       },
       impl_->pipeline->registry(), settings.role);
   impl_->server = std::make_unique<Poco::Net::TCPServer>(

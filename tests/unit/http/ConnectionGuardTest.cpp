@@ -46,6 +46,7 @@ class ConnectionGuardTest : public ::testing::Test {
     result.head_timeout = head;
     result.request_timeout = request;
     result.eviction_grace = 100ms;
+    result.idle_grace = 200ms;
     result.check_interval = 10ms;
     return result;
   }
@@ -106,6 +107,22 @@ TEST_F(ConnectionGuardTest, IdleEvictedFirstWhenQueued) {
   // One waiting connection costs one connection, and never one being served.
   EXPECT_FALSE(closedWithin(opening.client, 300ms));
   EXPECT_FALSE(closedWithin(serving.client, 100ms));
+  queued_ = 0;
+}
+
+TEST_F(ConnectionGuardTest, IdleKeptDuringItsGrace) {
+  ConnectionLimits settings = limits(5s, 5s);
+  settings.idle_grace = 1500ms;
+  ConnectionGuard guard(
+      settings, [this] { return queued_.load(); }, registry_, "test");
+  SocketPair idle = connect();
+  auto idle_watch = guard.watch(idle.server);
+  idle_watch->serve();
+  idle_watch->awaitRequest();
+  queued_ = 1;
+
+  EXPECT_FALSE(closedWithin(idle.client, 600ms));
+  EXPECT_TRUE(closedWithin(idle.client, 3s));
   queued_ = 0;
 }
 
