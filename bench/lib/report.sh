@@ -78,6 +78,14 @@ missed_scenarios() {
   } | sort -u
 }
 
+# The share of all samples in perf data DATA that the filter (--pid PID or --comms NAME) keeps.
+sample_share() {
+  local data=$1
+  shift
+  perf report -i "$data" --stdio --no-children --percentage absolute --sort pid "$@" \
+    2>/dev/null | awk '/%/ && !/^#/ { total += $1 } END { printf "%.1f%%\n", total }'
+}
+
 # Records a system-wide perf profile while scenario NAME runs, into profiles/NAME.txt.
 profile_scenario() {
   local name=$1 data=$results/profiles/$1.data wrk_pid
@@ -92,15 +100,17 @@ profile_scenario() {
   perf record -a -F 499 -o "$data" -- sleep 4 >/dev/null 2>&1 || true
   wait "$wrk_pid" || true
   sleep 2
-  # Each replica's pid is replaced by its name, so the roles can be distinguished.
-  local names="" replica
-  for replica in "${replica_names[@]}"; do
-    names="$names s/^( +[0-9.]+%) +$(replica_pid "$replica"):agora/\\1  agora $replica/;"
-  done
   {
-    echo "CPU samples by process (all processes on the machine):"
-    perf report -i "$data" --stdio --no-children --sort pid --percent-limit 1 2>/dev/null |
-      grep -vE '^(#|$)' | sed -E "$names" | head -16
+    echo "CPU share by process (of all samples on the machine):"
+    local replica
+    for replica in "${replica_names[@]}"; do
+      printf '  %-14s %s\n' "$replica" \
+        "$(sample_share "$data" --pid "$(replica_pid "$replica")")"
+    done
+    local command
+    for command in nginx mariadbd redis-server wrk poco-204; do
+      printf '  %-14s %s\n' "$command" "$(sample_share "$data" --comms "$command")"
+    done
     echo
     echo "Hottest functions of the agora processes (share of all samples):"
     perf report -i "$data" --stdio --no-children --comms agora --sort dso,sym \
