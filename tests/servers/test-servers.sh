@@ -41,6 +41,25 @@ random_free_port() {
 mariadb_user_option=()
 [ "$(id -u)" -eq 0 ] && mariadb_user_option=(--user=root)
 
+# Freezes process PID with SIGSTOP and waits until every one of its threads has stopped:
+# kill returns before the signal is handled, and a thread still running could answer one more
+# request after this command has returned.
+pause_process() {
+  local pid=$1 task running
+  kill -STOP "$pid"
+  for _ in $(seq 1 100); do
+    running=0
+    for task in /proc/"$pid"/task/*/stat; do
+      # The state is the field after the parenthesized command name.
+      [ "$(sed -e 's/^.*) //' "$task" 2>/dev/null | cut -d' ' -f1)" = T ] || running=1
+    done
+    [ "$running" -eq 0 ] && return 0
+    sleep 0.05
+  done
+  echo "test-servers: process $pid did not stop within 5 s of SIGSTOP" >&2
+  return 1
+}
+
 # Starts mariadbd on PORT over the existing data folder and waits until it accepts
 # connections. Fails when it exits first (a taken port) or is not ready within 15 s.
 launch_mariadb() {
@@ -222,13 +241,13 @@ case "$command" in
     }
     ;;
   pause-mariadb)
-    kill -STOP "$(cat "$state/mariadb/run/mariadbd.pid")"
+    pause_process "$(cat "$state/mariadb/run/mariadbd.pid")"
     ;;
   resume-mariadb)
     kill -CONT "$(cat "$state/mariadb/run/mariadbd.pid")"
     ;;
   pause-redis)
-    kill -STOP "$(cat "$state/redis/redis.pid")"
+    pause_process "$(cat "$state/redis/redis.pid")"
     ;;
   resume-redis)
     kill -CONT "$(cat "$state/redis/redis.pid")"
