@@ -41,9 +41,9 @@ random_free_port() {
 mariadb_user_option=()
 [ "$(id -u)" -eq 0 ] && mariadb_user_option=(--user=root)
 
-# Freezes process PID with SIGSTOP and waits until every one of its threads has stopped:
-# kill returns before the signal is handled, and a thread still running could answer one more
-# request after this command has returned.
+# Freezes process PID with SIGSTOP and waits until every one of its threads has stopped.
+# kill returns before the signal is handled, so a thread still running could respond to one
+# more request after this command has returned.
 pause_process() {
   local pid=$1 task running
   kill -STOP "$pid"

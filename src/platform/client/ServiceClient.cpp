@@ -164,9 +164,9 @@ CallResult ServiceClient::call(const std::string& method, const std::string& pat
     Attempt outcome = attempt(method, path, payload, token, request_id, traceparent, read_timeout,
                               new_connection);
     if (outcome.stale_connection && !new_connection) {
-      // Servers close idle keep-alive connections at will; the request never reached the
-      // target, so it is sent once more on a new connection, idempotent or not, and that is
-      // not a retry.
+      // The server closed this idle keep-alive connection, so the target never read the
+      // request. It goes out once more on a new connection, idempotent or not, and that
+      // does not count as a retry.
       new_connection = true;
       --attempts;
       continue;

@@ -16,8 +16,8 @@ namespace agora::client {
 namespace {
 
 /**
- * A loopback HTTP/1.1 server that answers each connection's first request with 200 and a
- * keep-alive promise, then closes the connection, as a server shedding idle connections does.
+ * A loopback HTTP/1.1 server that responds 200 with keep-alive to each connection's first
+ * request and then closes the connection, as a server shedding idle connections does.
  */
 class ClosingServer {
  public:
