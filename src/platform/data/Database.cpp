@@ -4,6 +4,7 @@
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/MySQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/SessionImpl.h>
 #include <Poco/Data/SessionFactory.h>
 #include <Poco/File.h>
@@ -89,6 +90,28 @@ void registerConnectorsOnce() {
   });
 }
 
+constexpr int kSqliteBusyMilliseconds = 5000;
+
+/**
+ * Switches an SQLite connection to write-ahead logging. When processes open a new file
+ * together, the switch can answer "database is locked" at once, without waiting through the
+ * busy timeout (SQLite refuses to wait where waiting could deadlock), so it is retried here for
+ * as long as that timeout.
+ */
+void enableWriteAheadLog(Poco::Data::Session& session) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kSqliteBusyMilliseconds);
+  for (;;) {
+    try {
+      session << "PRAGMA journal_mode=WAL", now;
+      return;
+    } catch (const Poco::Data::SQLite::DBLockedException&) {
+      if (std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 /** A pool that prepares each new SQLite session; MySQL sessions prepare themselves. */
 class PreparingSessionPool : public Poco::Data::SessionPool {
  public:
@@ -101,8 +124,8 @@ class PreparingSessionPool : public Poco::Data::SessionPool {
   void customizeSession(Poco::Data::Session& session) override {
     if (dialect_ != Dialect::kSqlite) return;
     // Pragmas are per connection, so every pooled connection needs them.
-    session << "PRAGMA journal_mode=WAL", now;
-    session << "PRAGMA busy_timeout=5000", now;
+    session << "PRAGMA busy_timeout=" << kSqliteBusyMilliseconds, now;
+    enableWriteAheadLog(session);
     session << "PRAGMA foreign_keys=ON", now;
     session << "PRAGMA synchronous=NORMAL", now;
   }

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #include "TempFolder.h"
@@ -135,16 +137,24 @@ TEST(Migrations, ConcurrentStartsApplyOnce) {
 
   // Each thread plays an instance with its own pool, as separate processes would.
   std::atomic<int> applied{0};
+  std::mutex errors_mutex;
+  std::vector<std::string> errors;
   std::vector<std::thread> instances;
   for (int i = 0; i < 4; ++i) {
     instances.emplace_back([&] {
-      Database database(sqliteSettings(path));
-      applied += applyMigrations(database, "catalog", productMigrations());
+      try {
+        Database database(sqliteSettings(path));
+        applied += applyMigrations(database, "catalog", productMigrations());
+      } catch (const std::exception& e) {
+        std::lock_guard lock(errors_mutex);
+        errors.emplace_back(e.what());
+      }
     });
   }
   for (auto& instance : instances) instance.join();
 
   Database database(sqliteSettings(path));
+  EXPECT_TRUE(errors.empty()) << errors.size() << " instances failed, first: " << errors.front();
   EXPECT_EQ(applied.load(), 2);
   EXPECT_EQ(count(database, "SELECT COUNT(*) FROM product"), 1);
 }
