@@ -13,8 +13,9 @@ AGORA_TEST_PACKAGES=(
   nginx
   chromium nodejs
   prometheus
-  # The Debian package test: dpkg-shlibdeps and systemd-analyze verify.
-  dpkg-dev systemd
+  # The Debian package test: dpkg-shlibdeps, the file utility CPack runs before it, and
+  # systemd-analyze verify.
+  dpkg-dev file systemd
   # The asan preset: clang, its sanitizer and libFuzzer runtimes, and llvm-symbolizer for
   # readable sanitizer stack traces.
   clang-14 libclang-rt-14-dev llvm-14

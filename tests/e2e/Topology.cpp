@@ -8,7 +8,6 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureStreamSocket.h>
@@ -154,15 +153,14 @@ pid_t Topology::pid(const std::string& replica) const {
 Reply Topology::edge(const Call& call, const std::string& source_address) const {
   const auto edge_port = static_cast<Poco::UInt16>(port("EDGE_PORT"));
   Poco::Net::Context::Ptr context = edgeContext(value("CERTIFICATE_FILE"));
-  if (source_address.empty()) {
-    Poco::Net::HTTPSClientSession session("localhost", edge_port, context);
-    session.setTimeout(Poco::Timespan(30, 0));
-    return exchange(session, call);
-  }
-  // Poco's HTTPS session cannot bind a source address, so the TLS connection is made here and
-  // handed to a plain session, which sends through it.
+  // The TLS connection is made here and handed to a plain session: Poco's HTTPS session can
+  // neither bind a source address nor connect without resolving its host name, and a minimal
+  // system may have no /etc/hosts to resolve "localhost" with. The certificate is still checked
+  // against "localhost".
   Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
-  socket.impl()->bind(Poco::Net::SocketAddress(source_address, 0), false);
+  if (!source_address.empty()) {
+    socket.impl()->bind(Poco::Net::SocketAddress(source_address, 0), false);
+  }
   socket.connect(Poco::Net::SocketAddress("127.0.0.1", edge_port), Poco::Timespan(10, 0));
   Poco::Net::HTTPClientSession session(
       Poco::Net::SecureStreamSocket::attach(socket, "localhost", context));

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiClient, startShop, uniqueEmail } from './support/agora.js';
+import { apiClient, loopbackUrl, startShop, uniqueEmail } from './support/agora.js';
 import { goTo, launchBrowser, logIn, openShop, screenshot } from './support/browser.js';
 
 const password = 'a long shopper password 2';
@@ -176,7 +176,7 @@ test('checkout retry after a lost answer reuses the key', async () => {
     keys.push(route.request().headers()['idempotency-key']);
     if (dropped) return route.continue();
     dropped = true;
-    await route.fetch();
+    await route.fetch({ url: loopbackUrl(route.request().url()) });
     return route.abort('connectionreset');
   });
   await page.getByRole('button', { name: 'Place order' }).click();

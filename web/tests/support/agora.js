@@ -118,9 +118,21 @@ export async function startShop() {
   };
 }
 
+/**
+ * Returns `url` with "localhost" replaced by 127.0.0.1, for requests made from node. The browser
+ * resolves "localhost" itself, but node asks the system resolver, and a minimal system may have
+ * no /etc/hosts. The edge serves the same site on 127.0.0.1.
+ */
+export function loopbackUrl(url) {
+  return url.replace('://localhost:', '://127.0.0.1:');
+}
+
 /** Creates an API client with its own cookies: {call(method, path, options), login(...)}. */
 export async function apiClient(baseUrl) {
-  const context = await request.newContext({ baseURL: baseUrl, ignoreHTTPSErrors: true });
+  const context = await request.newContext({
+    baseURL: loopbackUrl(baseUrl),
+    ignoreHTTPSErrors: true,
+  });
   async function call(method, urlPath, { body, token, headers = {} } = {}) {
     const response = await context.fetch(urlPath, {
       method,
