@@ -188,13 +188,13 @@ run_wrk() {
 # Records one measured run: ROUND SCENARIO and the bench-result line → rounds.tsv.
 record() {
   local round=$1 name=$2 line=$3
-  local rps p50 p99 errors non2xx
+  local rps p50 p99 errors non2xx shed
   rps=$(field rps "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
-  errors=$(field errors "$line"); non2xx=$(field non2xx "$line")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$rps" "$p50" "$p99" "$errors" \
-    "$non2xx" >>"$results/rounds.tsv"
-  printf '  round %s %-20s %9.1f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %s  non-2xx %s\n' \
-    "$round" "$name" "$rps" "$p50" "$p99" "$errors" "$non2xx" >&2
+  errors=$(field errors "$line"); non2xx=$(field non2xx "$line"); shed=$(field shed "$line")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$rps" "$p50" "$p99" "$errors" \
+    "$non2xx" "${shed:-0}" >>"$results/rounds.tsv"
+  printf '  round %s %-20s %9.1f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %s  non-2xx %s  shed %s\n' \
+    "$round" "$name" "$rps" "$p50" "$p99" "$errors" "$non2xx" "${shed:-0}" >&2
 }
 
 # authed-read with a login flood beside it: the flood's own numbers are recorded as

@@ -15,17 +15,22 @@ function common.lines(variable)
   return lines
 end
 
+local threads = {}
+
 -- One line that run.sh reads: throughput, latency percentiles in milliseconds, socket errors
--- (connect, read, write, timeout) and responses with a status of 400 or more.
+-- (connect, read, write, timeout), responses with a status of 400 or more, and of those the
+-- ones a script counted as shed (its threads' global `shed`).
 function common.report(summary, latency)
   local errors = summary.errors
   local seconds = summary.duration / 1e6
+  local shed = 0
+  for _, thread in ipairs(threads) do shed = shed + (thread:get("shed") or 0) end
   io.write(string.format(
     "bench-result requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p99_ms=%.3f " ..
-      "errors=%d non2xx=%d timeouts=%d\n",
+      "errors=%d non2xx=%d timeouts=%d shed=%d\n",
     summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000,
     latency:percentile(99) / 1000, errors.connect + errors.read + errors.write + errors.timeout,
-    errors.status, errors.timeout))
+    errors.status, errors.timeout, shed))
 end
 
 -- Each thread starts at its own place in a rotation, so the threads do not move in step.
@@ -33,6 +38,7 @@ local thread_counter = 0
 function common.setup(thread)
   thread:set("thread_index", thread_counter)
   thread_counter = thread_counter + 1
+  threads[#threads + 1] = thread
 end
 
 return common
