@@ -5,6 +5,7 @@
 #include "platform/config/Config.h"
 #include "platform/log/Log.h"
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 
 #include <malloc.h>
@@ -124,10 +125,13 @@ int main(int argc, char** argv) {
     std::cerr << "agora: " << error.what() << "\nRun 'agora --help' for usage.\n";
     return 2;
   } catch (const std::exception& error) {
+    // A Poco exception's what() is only its class ("Net Exception"); displayText() has the cause.
+    const auto* poco_error = dynamic_cast<const Poco::Exception*>(&error);
+    const std::string text = poco_error ? poco_error->displayText() : error.what();
     Poco::JSON::Object fields;
-    fields.set("error", error.what());
+    fields.set("error", text);
     agora::log::error("app", "fatal", fields);
-    std::cerr << "agora: " << error.what() << "\n";
+    std::cerr << "agora: " << text << "\n";
     return 1;
   }
 }

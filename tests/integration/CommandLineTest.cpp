@@ -1,7 +1,7 @@
 // The command line of the real binary: exit codes, the admin bootstrap, the route list.
-#include "AgoraProcess.h"
-
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +11,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "AgoraProcess.h"
 
 namespace agora::testing {
 namespace {
@@ -22,8 +24,8 @@ struct CommandResult {
 
 // Runs agora with arguments and standard input; a shell is used only to plumb the pipes.
 CommandResult runAgora(const std::string& arguments, const std::string& input = {}) {
-  std::string input_file = std::filesystem::temp_directory_path() /
-                           ("agora-cli-input-" + std::to_string(getpid()));
+  std::string input_file =
+      std::filesystem::temp_directory_path() / ("agora-cli-input-" + std::to_string(getpid()));
   std::ofstream(input_file) << input;
   std::string command = std::string(AGORA_BINARY) + " " + arguments + " <" + input_file + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
@@ -83,10 +85,26 @@ TEST_F(CommandLineTest, InvalidConfigValueExitsTwo) {
   EXPECT_NE(result.output.find("http.port"), std::string::npos);
 }
 
+TEST_F(CommandLineTest, PortInUseExitsNamingThePort) {
+  // Another program holds a loopback port; agora must say which port it could not take.
+  Poco::Net::ServerSocket holder(Poco::Net::SocketAddress("127.0.0.1", 0), 1);
+  const std::string port = std::to_string(holder.address().port());
+
+  CommandResult admin = runAgora("--port 0 --admin-port " + port + dataArgument());
+  EXPECT_EQ(admin.exit_code, 1);
+  EXPECT_NE(admin.output.find("cannot listen on 127.0.0.1:" + port), std::string::npos)
+      << admin.output;
+  EXPECT_NE(admin.output.find("in use"), std::string::npos) << admin.output;
+
+  CommandResult api = runAgora("--admin-port 0 --port " + port + dataArgument());
+  EXPECT_EQ(api.exit_code, 1);
+  EXPECT_NE(api.output.find(":" + port + ": "), std::string::npos) << api.output;
+}
+
 TEST_F(CommandLineTest, CreatedAdminCanLogIn) {
-  CommandResult created = runAgora(
-      "user create --email root@example.test --user-role admin" + dataArgument(),
-      "an admin passphrase of length\n");
+  CommandResult created =
+      runAgora("user create --email root@example.test --user-role admin" + dataArgument(),
+               "an admin passphrase of length\n");
   ASSERT_EQ(created.exit_code, 0) << created.output;
   EXPECT_EQ(created.output.find("an admin passphrase"), std::string::npos);
 
@@ -127,7 +145,8 @@ TEST_F(CommandLineTest, RoutesMatchOpenApi) {
       documented.insert(operation + " " + template_path);
     }
   }
-  for (const auto& route : served) EXPECT_TRUE(documented.count(route)) << "undocumented: " << route;
+  for (const auto& route : served)
+    EXPECT_TRUE(documented.count(route)) << "undocumented: " << route;
   for (const auto& route : documented) EXPECT_TRUE(served.count(route)) << "not served: " << route;
 }
 

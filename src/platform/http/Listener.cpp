@@ -5,22 +5,31 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <stdexcept>
+#include <string>
+
 namespace agora::http {
 
 Poco::Net::ServerSocket openListener(const std::string& address, int port, int backlog,
                                      Poco::Net::Context::Ptr tls) {
-  Poco::Net::SocketAddress socket_address(address, static_cast<Poco::UInt16>(port));
-  // The address-and-backlog constructor would turn SO_REUSEPORT on; bind explicitly instead.
-  if (tls) {
-    Poco::Net::SecureServerSocket socket(tls);
+  try {
+    Poco::Net::SocketAddress socket_address(address, static_cast<Poco::UInt16>(port));
+    // The address-and-backlog constructor would turn SO_REUSEPORT on; bind explicitly instead.
+    if (tls) {
+      Poco::Net::SecureServerSocket socket(tls);
+      socket.bind(socket_address, true, false);
+      socket.listen(backlog);
+      return socket;
+    }
+    Poco::Net::ServerSocket socket;
     socket.bind(socket_address, true, false);
     socket.listen(backlog);
     return socket;
+  } catch (const Poco::Exception& error) {
+    // Poco's own text is only "Net Exception"; the operator needs the address and the reason.
+    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " +
+                             error.displayText());
   }
-  Poco::Net::ServerSocket socket;
-  socket.bind(socket_address, true, false);
-  socket.listen(backlog);
-  return socket;
 }
 
 Poco::Net::Context::Ptr makeServerTlsContext(const std::string& certificate_file,
