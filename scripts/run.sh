@@ -12,10 +12,13 @@ cmake --preset release -DAGORA_BUILD_TESTS=OFF >/dev/null
 cmake --build --preset release --target agora
 
 port=${AGORA_HTTP_PORT:-8443}
+admin_port=${AGORA_ADMIN_PORT:-9090}
 for ((i = 1; i <= $#; i++)); do
   case "${!i}" in
     --port=*) port=${!i#--port=} ;;
     --port) j=$((i + 1)); port=${!j} ;;
+    --admin-port=*) admin_port=${!i#--admin-port=} ;;
+    --admin-port) j=$((i + 1)); admin_port=${!j} ;;
   esac
 done
 
@@ -25,7 +28,7 @@ Agora is starting with every role in one process and demo data.
   Storefront:         https://localhost:${port}/  (self-signed certificate: accept it once)
   API:                https://localhost:${port}/api/  (curl -k)
   API description:    https://localhost:${port}/api/openapi.json
-  Operations:         http://127.0.0.1:${AGORA_ADMIN_PORT:-9090}/readyz
+  Operations:         http://127.0.0.1:${admin_port}/readyz
   Log in as the demo admin with the email and password printed below (first start only).
   Data folder: .agora-data (delete it to start from scratch). Stop with Ctrl+C.
 
