@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
     std::cerr << "agora: " << error.what() << "\nRun 'agora --help' for usage.\n";
     return 2;
   } catch (const std::exception& error) {
-    // A Poco exception's what() is only its class ("Net Exception"); displayText() has the cause.
+    // A Poco exception's what() is only its class name, such as "Net Exception", so the
+    // message uses displayText(), which adds the cause.
     const auto* poco_error = dynamic_cast<const Poco::Exception*>(&error);
     const std::string text = poco_error ? poco_error->displayText() : error.what();
     Poco::JSON::Object fields;

@@ -21,7 +21,7 @@ function init()
 end
 
 -- A login that waited users.hashing_wait_milliseconds for the password-hashing pool gets 503
--- with Retry-After: that is how a flood is shed, so those answers are counted apart.
+-- with Retry-After. That is how a flood is shed, so those responses are counted separately.
 shed = 0
 function response(status)
   if status == 503 then shed = shed + 1 end

@@ -86,7 +86,7 @@ TEST_F(CommandLineTest, InvalidConfigValueExitsTwo) {
 }
 
 TEST_F(CommandLineTest, PortInUseExitsNamingThePort) {
-  // Another program holds a loopback port; agora must say which port it could not take.
+  // Another program listens on a loopback port, so agora must report the port it cannot bind.
   Poco::Net::ServerSocket holder(Poco::Net::SocketAddress("127.0.0.1", 0), 1);
   const std::string port = std::to_string(holder.address().port());
 

@@ -94,9 +94,8 @@ constexpr int kSqliteBusyMilliseconds = 5000;
 
 /**
  * Switches an SQLite connection to write-ahead logging. When processes open a new file
- * together, the switch can answer "database is locked" at once, without waiting through the
- * busy timeout (SQLite refuses to wait where waiting could deadlock), so it is retried here for
- * as long as that timeout.
+ * together, the switch can fail at once with "database is locked" instead of waiting through the
+ * busy timeout, so it is retried here for as long as that timeout.
  */
 void enableWriteAheadLog(Poco::Data::Session& session) {
   const auto deadline =

@@ -26,7 +26,7 @@ Poco::Net::ServerSocket openListener(const std::string& address, int port, int b
     socket.listen(backlog);
     return socket;
   } catch (const Poco::Exception& error) {
-    // Poco's own text is only "Net Exception"; the operator needs the address and the reason.
+    // Poco's what() is only "Net Exception", so the message adds the address and the cause.
     throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " +
                              error.displayText());
   }

@@ -240,9 +240,9 @@ void loadOrCreateSelfSignedCertificate(const std::string& cert_path, const std::
   }
   if (std::filesystem::exists(cert_path) && std::filesystem::exists(key_path)) return;
 
-  // P-256 rather than RSA: browsers and nginx's clients all accept it, and generating it takes
-  // about a millisecond where an RSA-2048 key takes a tenth of a second or more, which a first
-  // start on a laptop would wait for.
+  // P-256 rather than RSA, because a first start waits for the key: on the bench machine an
+  // RSA-2048 key took from 0.1 s to over a second, a P-256 key milliseconds (bench/analysis.md).
+  // Chromium, curl and Poco's clients in the tests accept it.
   EvpKeyOwner key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
   if (!key) {
     ERR_clear_error();

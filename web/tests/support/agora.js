@@ -120,7 +120,7 @@ export async function startShop() {
 
 /**
  * Returns `url` with "localhost" replaced by 127.0.0.1, for requests made from node. The browser
- * resolves "localhost" itself, but node asks the system resolver, and a minimal system may have
+ * resolves "localhost" itself, but node uses the system resolver, and a minimal system may have
  * no /etc/hosts. The edge serves the same site on 127.0.0.1.
  */
 export function loopbackUrl(url) {
