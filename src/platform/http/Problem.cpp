@@ -3,6 +3,8 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <string>
+
 namespace agora::http {
 
 Problem::Problem(int status, std::string type, std::string title, std::string detail)
@@ -26,6 +28,32 @@ Problem& Problem::withExtension(std::string name, Poco::Dynamic::Var value) {
   return *this;
 }
 
+namespace {
+
+/**
+ * Returns the request path as a URI reference for the `instance` member: every byte outside
+ * printable ASCII is percent-encoded. A raw path may hold any bytes, and one that is not UTF-8
+ * would otherwise make the whole body invalid JSON.
+ */
+std::string uriReference(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string reference;
+  reference.reserve(path.size());
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte > 0x20 && byte < 0x7F) {
+      reference += c;
+    } else {
+      reference += '%';
+      reference += kHex[byte >> 4];
+      reference += kHex[byte & 0x0F];
+    }
+  }
+  return reference;
+}
+
+}  // namespace
+
 Poco::JSON::Object::Ptr Problem::toJson(const std::string& instance,
                                         const std::string& request_id) const {
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -33,7 +61,7 @@ Poco::JSON::Object::Ptr Problem::toJson(const std::string& instance,
   body->set("title", title_);
   body->set("status", status_);
   body->set("detail", detail_.empty() ? title_ : detail_);
-  body->set("instance", instance);
+  body->set("instance", uriReference(instance));
   body->set("request_id", request_id);
   if (!errors_.empty()) {
     Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;

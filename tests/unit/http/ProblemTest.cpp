@@ -1,7 +1,10 @@
 // Tests the problem details body and the standard problems.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "platform/http/Problem.h"
+#include "platform/json/StrictJson.h"
 
 namespace agora::http {
 namespace {
@@ -22,6 +25,18 @@ TEST(Problem, JsonHasStandardMembers) {
   EXPECT_EQ(body->getValue<std::string>("instance"), "/api/orders/7");
   EXPECT_EQ(body->getValue<std::string>("request_id"), "req-1");
   EXPECT_FALSE(body->has("errors"));
+}
+
+TEST(Problem, InstanceEncodesRawBytes) {
+  // A raw request path may hold bytes that are not UTF-8, spaces and control characters.
+  auto body =
+      Problem::badRequest("").toJson("/api/catalog/products/{p%cd\x8Autp*} \x01\xC3\xA9", "r");
+  EXPECT_EQ(body->getValue<std::string>("instance"),
+            "/api/catalog/products/{p%cd%8Autp*}%20%01%C3%A9");
+
+  std::ostringstream json;
+  body->stringify(json);
+  EXPECT_NO_THROW(json::parseStrictObject(json.str())) << json.str();
 }
 
 TEST(Problem, ValidationListsEveryError) {
