@@ -32,7 +32,7 @@ namespace {
 
 /**
  * Returns the request path as a URI reference for the `instance` member: every byte outside
- * printable ASCII is percent-encoded. A raw path may hold any bytes, and one that is not UTF-8
+ * printable ASCII is percent-encoded. A raw path may contain any bytes, and one that is not UTF-8
  * would otherwise make the whole body invalid JSON.
  */
 std::string uriReference(const std::string& path) {

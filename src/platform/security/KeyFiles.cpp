@@ -185,7 +185,7 @@ X509Ptr makeSelfSignedCertificate(EVP_PKEY* key, const std::string& common_name)
   std::string alt_names = "DNS:localhost,IP:127.0.0.1,IP:::1";
   if (isHostName(common_name) && common_name != "localhost") alt_names += ",DNS:" + common_name;
   addExtension(cert, &context, NID_basic_constraints, "critical,CA:FALSE");
-  // An ECDSA key signs; it never enciphers a key, so keyEncipherment would be wrong here.
+  // An ECDSA key only signs, so the certificate does not claim keyEncipherment.
   addExtension(cert, &context, NID_key_usage, "critical,digitalSignature");
   addExtension(cert, &context, NID_ext_key_usage, "serverAuth");
   addExtension(cert, &context, NID_subject_key_identifier, "hash");
@@ -246,7 +246,7 @@ void loadOrCreateSelfSignedCertificate(const std::string& cert_path, const std::
   EvpKeyOwner key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
   if (!key) {
     ERR_clear_error();
-    throw std::runtime_error("OpenSSL failed to generate a P-256 key");
+    throw std::runtime_error("OpenSSL failed to generate a P-256 key for the certificate");
   }
   X509Ptr certificate = makeSelfSignedCertificate(key.get(), common_name);
 

@@ -28,7 +28,7 @@ TEST(Problem, JsonHasStandardMembers) {
 }
 
 TEST(Problem, InstanceEncodesRawBytes) {
-  // A raw request path may hold bytes that are not UTF-8, spaces and control characters.
+  // A raw request path may contain bytes that are not UTF-8, spaces and control characters.
   auto body =
       Problem::badRequest("").toJson("/api/catalog/products/{p%cd\x8Autp*} \x01\xC3\xA9", "r");
   EXPECT_EQ(body->getValue<std::string>("instance"),

@@ -42,7 +42,7 @@ class TemporaryFolder {
   fs::path path_;
 };
 
-/** Passes when the certificate holds the public half of the P-256 key in the key file. */
+/** Passes when the certificate contains the public half of the P-256 key in the key file. */
 ::testing::AssertionResult isP256PairOf(const fs::path& cert_path, const fs::path& key_path) {
   using File = std::unique_ptr<FILE, decltype(&std::fclose)>;
   File cert_file(std::fopen(cert_path.c_str(), "r"), &std::fclose);
